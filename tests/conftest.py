@@ -1,0 +1,136 @@
+"""Shared fixtures: a small but real data repository in a temporary folder, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from gongkai.cli import main
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+DOMAIN = """\
+name: 社会救助
+order: 20
+lead_departments: [县民政局]
+guideline:
+  title: 《社会救助领域基层政务公开标准指引》
+  issuer: 民政部办公厅
+  year: 2019
+standard_items:
+  - l1: 救助对象认定
+    l2: [最低生活保障, 特困人员救助供养]
+"""
+
+CATALOGUE = """\
+name: 测试县政务公开事项标准目录
+government: 测试县人民政府
+level: 县级
+region: 某某省测试市测试县
+kind: 标准目录
+reviewers:
+  - name: 县政务公开办
+    github: test-reviewer
+"""
+
+TOWNSHIP = """\
+name: 测试县东湖镇政务公开事项标准目录
+government: 东湖镇人民政府
+level: 乡级
+region: 某某省测试市测试县东湖镇
+parent: test-xian
+kind: 标准目录
+reviewers:
+  - name: 镇党政办
+    github: donghu
+"""
+
+ENTRY = """\
+l1: 救助对象认定
+title: 最低生活保障
+content: |
+  1.低保标准；
+  2.申请条件、办理流程。
+basis:
+  - title: 《社会救助暂行办法》
+    number: 国务院令第649号
+time_limit:
+  text: 制定或获取信息之日起10个工作日内
+  clauses:
+    - kind: deadline
+      anchor: 制定或获取信息
+      amount: 10
+      unit: 工作日
+subject: 县民政局
+channels:
+  - 政府网站
+  - 公开查阅点
+audience: 全社会
+mode: 主动
+level:
+  - 县级
+published:
+  - title: 示例县2024年城乡最低生活保障标准
+    url: https://www.shilixian.example/zwgk/2024/dibao.html
+    date: 2024-03-01
+"""
+
+ENTRY_PATH = "data/catalogues/test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang.yml"
+
+
+@dataclass
+class Repo:
+    root: Path
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def write_bytes(self, rel: str, data: bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """A valid repository: one domain, a county and a township catalogue, one entry."""
+    shutil.copytree(PROJECT / "schema", tmp_path / "schema")
+    (tmp_path / "docs").mkdir()
+    r = Repo(tmp_path)
+    r.write("data/domains/shehui-jiuzhu.yml", DOMAIN)
+    r.write("data/catalogues/test-xian/catalogue.yml", CATALOGUE)
+    r.write("data/catalogues/test-xian-donghu/catalogue.yml", TOWNSHIP)
+    r.write(ENTRY_PATH, ENTRY)
+    return r
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+@pytest.fixture
+def gongkai(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Run the CLI in-process, so that any traceback fails the test."""
+
+    def run(root: Path, *args: str) -> Run:
+        monkeypatch.chdir(root)
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
