@@ -49,12 +49,34 @@ class SourceDoc:
     """Plain scalars YAML 1.1 reads as dates, kept as the text written; validation decides where they may stand."""
 
 
+_IMPLICIT = Resolver.yaml_implicit_resolvers
+
+
 class _Reader(CParser, Resolver):  # type: ignore[misc]
-    """libyaml's parser and composer with PyYAML's YAML 1.1 tag resolution, and no constructor."""
+    """libyaml's parser and composer with PyYAML's YAML 1.1 tag resolution, and no constructor.
+
+    `resolve` gives the same tags as PyYAML's, without the path-resolver bookkeeping that
+    PyYAML does for every node: that bookkeeping costs more than libyaml's parsing itself.
+    """
 
     def __init__(self, text: str) -> None:
         CParser.__init__(self, text)
         Resolver.__init__(self)
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return STR
+        return SEQ if kind is SequenceNode else MAP
 
 
 def compose(text: str) -> Node | None:
@@ -75,11 +97,12 @@ def load(file: Path, rel: str, place: Place) -> tuple[SourceDoc | None, list[Pro
         return None, problems
 
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
+        with open(file, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            size = file.stat().st_size
             return fail(1, 1, f"文件太大（{size // 1024} KB），上限是 {MAX_FILE_BYTES // 1024} KB。"
                         "一个事项文件通常只有几 KB，请检查是否误粘贴了大段内容或放错了文件。")
-        raw = file.read_bytes()
     except OSError as exc:
         return fail(1, 1, f"无法读取文件（{exc.strerror}）。请检查文件是否存在、是否有读取权限。")
 

@@ -6,6 +6,7 @@ its id `<catalogue>/<domain>/<slug>` is therefore stable across edits of its con
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,10 +45,13 @@ class Layout:
 
     def relative(self, path: Path) -> str:
         """The path as the user should see it: relative to the repository, with forward slashes."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        root = os.path.abspath(self.root)
+        absolute = os.path.abspath(path)
+        if absolute == root:
+            return "."
+        if absolute.startswith(root + os.sep):
+            return absolute[len(root) + 1 :].replace(os.sep, "/")
+        return path.as_posix()
 
 
 def find_root(start: Path) -> Path | None:
