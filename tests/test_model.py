@@ -1,0 +1,50 @@
+"""The typed model built from validated files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import ENTRY_PATH, Repo
+
+from gongkai.model import Entry
+from gongkai.paths import Layout
+from gongkai.validate import validate
+
+
+def test_entry_model_from_yaml(repo: Repo) -> None:
+    model = validate(Layout(repo.root)).repository
+    assert model is not None
+    (entry,) = model.entries
+    assert isinstance(entry, Entry)
+    assert entry.id == "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang"
+    assert entry.path == ENTRY_PATH
+    assert entry.title == "最低生活保障"
+    assert entry.basis[0].number == "国务院令第649号"
+    (clause,) = entry.time_limit.clauses
+    assert (clause.kind, clause.anchor, clause.amount, clause.unit) == ("deadline", "制定或获取信息", 10, "工作日")
+    assert entry.published[0].date == "2024-03-01"
+    assert entry.published[0].published_on == dt.date(2024, 3, 1)
+    assert model.in_catalogue("test-xian", "shehui-jiuzhu") == (entry,)
+    assert [c.slug for c in model.children("test-xian")] == ["test-xian-donghu"]
+
+
+def test_id_is_stable_across_edits(repo: Repo) -> None:
+    before = validate(Layout(repo.root)).repository
+    text = (repo.root / ENTRY_PATH).read_text(encoding="utf-8")
+    repo.write(ENTRY_PATH, text.replace("最低生活保障", "城乡最低生活保障").replace("县民政局", "县民政局、各乡镇人民政府"))
+    after = validate(Layout(repo.root)).repository
+    assert before and after
+    assert before.entries[0].id == after.entries[0].id
+    assert before.entries[0].title != after.entries[0].title
+
+
+def test_unquoted_dates_keep_the_text_as_written(repo: Repo) -> None:
+    model = validate(Layout(repo.root)).repository
+    assert model is not None
+    assert isinstance(model.entries[0].published[0].date, str)
+
+
+def test_no_model_when_there_are_errors(repo: Repo) -> None:
+    repo.write(ENTRY_PATH, "title: [\n")
+    result = validate(Layout(repo.root))
+    assert not result.ok and result.repository is None
