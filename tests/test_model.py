@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import ENTRY_PATH, Repo
-
 from gongkai.model import Entry
 from gongkai.paths import Layout
 from gongkai.validate import validate

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from conftest import PROJECT
-
 from gongkai.paths import Layout
 from gongkai.validate import validate
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PROJECT
 
+from conftest import PROJECT
 from gongkai.schema import SCHEMA_FILES, load_schemas
 
 CHANNELS = [
