@@ -16,7 +16,11 @@ from .problems import format_text
 from .validate import validate
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
 
     from .model import Repository
 
@@ -48,3 +52,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         assert repo is not None
         log.info("gongkai: %d 个领域，%d 个目录，%d 个事项", len(repo.domains), len(repo.catalogues), len(repo.entries))
         return config
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
+        """Rebuild when a department edits data or schema, not only docs/."""
+        if self.config.enabled:
+            layout = Layout(Path(self.config.root or Path(config.config_file_path).parent))
+            server.watch(str(layout.data))
+            server.watch(str(layout.schema))
+        return server
