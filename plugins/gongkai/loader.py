@@ -92,8 +92,8 @@ def load(file: Path, rel: str, place: Place) -> tuple[SourceDoc | None, list[Pro
     """Read one data file. Returns the document (None if unusable) and the problems found."""
     problems: list[Problem] = []
 
-    def fail(line: int, column: int, message: str, where: str = FILE_FIELD) -> tuple[None, list[Problem]]:
-        problems.append(Problem(rel, line, column, where, message))
+    def fail(line: int, column: int, message: str) -> tuple[None, list[Problem]]:
+        problems.append(Problem(rel, line, column, FILE_FIELD, message))
         return None, problems
 
     try:
@@ -115,6 +115,20 @@ def load(file: Path, rel: str, place: Place) -> tuple[SourceDoc | None, list[Pro
         text = text[1:]
     if not text.strip():
         return fail(1, 1, "文件是空的。请填写内容；如果这个事项已不再需要，请删除整个文件。")
+    data, found, timestamps = parse_text(text, rel)
+    problems.extend(found)
+    if data is None:
+        return None, problems
+    return SourceDoc(rel, place, data, text, timestamps), problems
+
+
+def parse_text(text: str, rel: str) -> tuple[dict[str, Any] | None, list[Problem], tuple[tuple[JsonPath, str], ...]]:
+    """Strictly parse YAML text that must be a mapping: (data or None, problems, date-like scalars)."""
+    problems: list[Problem] = []
+
+    def fail(line: int, column: int, message: str) -> tuple[None, list[Problem], tuple[()]]:
+        problems.append(Problem(rel, line, column, FILE_FIELD, message))
+        return None, problems, ()
 
     if "\t" in text:
         for match in _LEADING_TAB.finditer(text):
@@ -122,7 +136,7 @@ def load(file: Path, rel: str, place: Place) -> tuple[SourceDoc | None, list[Pro
             problems.append(Problem(rel, line, match.end() - match.start(), FILE_FIELD,
                                     "这一行用制表符（Tab）缩进，YAML 只允许用空格缩进。请把 Tab 换成空格（通常每级 2 个空格）。"))
         if problems:
-            return None, problems[:MAX_PROBLEMS_PER_FILE]
+            return None, problems[:MAX_PROBLEMS_PER_FILE], ()
 
     control = _CONTROL.search(text)
     if control:
@@ -138,13 +152,12 @@ def load(file: Path, rel: str, place: Place) -> tuple[SourceDoc | None, list[Pro
     if "&" in text or "*" in text:
         anchors = _anchor_problems(text, rel)
         if anchors:
-            return None, problems + anchors
+            return None, anchors, ()
 
     try:
         root = compose(text)
     except yaml.MarkedYAMLError as exc:
-        line, column, message = explain_yaml_error(exc, text)
-        return fail(line, column, message)
+        return fail(*explain_yaml_error(exc, text))
     except yaml.YAMLError as exc:
         return fail(1, 1, f"YAML 无法读取这个文件（{exc}）。请检查文件内容是否为纯文本。")
     if root is None:
@@ -154,10 +167,9 @@ def load(file: Path, rel: str, place: Place) -> tuple[SourceDoc | None, list[Pro
     data = builder.build(root, ())
     problems.extend(builder.problems[:MAX_PROBLEMS_PER_FILE])
     if not isinstance(data, dict):
-        problems.append(Problem(rel, root.start_mark.line + 1, root.start_mark.column + 1, FILE_FIELD,
-                                "文件的最外层应当是“字段名: 值”的形式，而不是列表或单个值。"))
-        return None, problems
-    return SourceDoc(rel, place, data, text, tuple(builder.timestamps)), problems
+        mark = root.start_mark
+        return fail(mark.line + 1, mark.column + 1, "文件的最外层应当是“字段名: 值”的形式，而不是列表或单个值。")
+    return data, problems, tuple(builder.timestamps)
 
 
 def _decode(raw: bytes) -> tuple[str, tuple[int, int, str] | None]:

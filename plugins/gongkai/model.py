@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .loader import SourceDoc
+from .sitepages import SitePage
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ class Repository:
     domains: dict[str, Domain]
     catalogues: dict[str, Catalogue]
     entries: tuple[Entry, ...]
+    site_pages: dict[str, SitePage] = field(default_factory=dict)
     _by_catalogue_domain: dict[tuple[str, str], tuple[Entry, ...]] = field(default_factory=dict, repr=False)
 
     def in_catalogue(self, catalogue: str, domain: str) -> tuple[Entry, ...]:
@@ -213,7 +215,9 @@ class Repository:
         return sorted(self.domains.values(), key=lambda d: (d.order, d.slug))
 
 
-def build_repository(domains: Iterable[Domain], catalogues: Iterable[Catalogue], entries: Iterable[Entry]) -> Repository:
+def build_repository(
+    domains: Iterable[Domain], catalogues: Iterable[Catalogue], entries: Iterable[Entry], site_pages: Iterable[SitePage] = ()
+) -> Repository:
     ordered = tuple(sorted(entries, key=lambda e: e.id))
     index: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for entry in ordered:
@@ -222,5 +226,6 @@ def build_repository(domains: Iterable[Domain], catalogues: Iterable[Catalogue],
         domains={d.slug: d for d in sorted(domains, key=lambda d: d.slug)},
         catalogues={c.slug: c for c in sorted(catalogues, key=lambda c: c.slug)},
         entries=ordered,
+        site_pages={p.path: p for p in sorted(site_pages, key=lambda p: p.path)},
         _by_catalogue_domain={k: tuple(v) for k, v in index.items()},
     )

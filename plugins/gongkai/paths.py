@@ -17,6 +17,8 @@ Kind = Literal["domain", "catalogue", "entry"]
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATA_SUFFIX = ".yml"
 CATALOGUE_FILE = "catalogue.yml"
+RESERVED_SLUGS = frozenset({"domains", "search", "assets", "pagefind", "search-index", "404"})
+"""Top-level URL segments the site uses itself; a catalogue folder cannot be named like them."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ def place_of(rel: str) -> Place | str:
         if len(parts) == 4 and name == CATALOGUE_FILE:
             if not SLUG_RE.match(parts[2]):
                 return _bad_slug(parts[2], "目录文件夹名")
+            if parts[2] in RESERVED_SLUGS:
+                return f"目录文件夹名“{parts[2]}”是网站保留的网址，不能使用（保留的有：{'、'.join(sorted(RESERVED_SLUGS))}）。请换一个名字。"
             return Place("catalogue", catalogue=parts[2])
         if len(parts) == 5:
             for value, what in ((parts[2], "目录文件夹名"), (parts[3], "领域文件夹名"), (stem, "事项文件名")):

@@ -1,18 +1,27 @@
-"""The MkDocs plugin: thin hooks that call the same pipeline as `gongkai validate`."""
+"""The MkDocs plugin: thin hooks that call the same pipeline as `gongkai validate`,
+then hand the model to `pages` (what to generate) and `render` (how it looks)."""
 
 from __future__ import annotations
 
+import json
 import logging
+import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import search
+from .pages import PageSpec, build_pages, catalogues_in_order, site_page_entries
 from .paths import Layout
 from .problems import format_text
+from .render import OVERRIDES, render, render_template
+from .schema import load_schemas
 from .validate import validate
 
 if TYPE_CHECKING:
@@ -21,6 +30,7 @@ if TYPE_CHECKING:
 
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
 
     from .model import Repository
 
@@ -31,32 +41,94 @@ class GongkaiConfig(Config):
     enabled = c.Type(bool, default=True)
     root = c.Optional(c.Dir(exists=True))
     """The data repository; defaults to the folder that holds mkdocs.yml."""
+    search = c.Type(bool, default=True)
+    """Index the built site with Pagefind (extended) after the build."""
 
 
 class GongkaiPlugin(BasePlugin[GongkaiConfig]):
-    repository: Repository | None = None
+    def __init__(self) -> None:
+        self.repository: Repository | None = None
+        self.specs: dict[str, PageSpec] = {}
+        self.layout: Layout | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self.repository = None  # the plugin object survives `mkdocs serve` rebuilds
+        self.repository, self.specs = None, {}  # the plugin object survives `mkdocs serve` rebuilds
         if not self.config.enabled:
             return config
-        root = Path(self.config.root or Path(config.config_file_path).parent)
-        result = validate(Layout(root))
+        self.layout = Layout(Path(self.config.root or Path(config.config_file_path).parent))
+        result = validate(self.layout)
         for problem in result.problems:
             if problem.severity == "warning":
                 log.warning(problem.text())
-        if not result.ok:
+        if not result.ok or result.repository is None:
             raise PluginError("数据检查未通过，构建已取消：\n" + format_text(result.problems))
         self.repository = result.repository
-        repo = self.repository
-        assert repo is not None
-        log.info("gongkai: %d 个领域，%d 个目录，%d 个事项", len(repo.domains), len(repo.catalogues), len(repo.entries))
+        self.schemas = load_schemas(self.layout.schema)
+        log.info("gongkai: %d 个领域，%d 个目录，%d 个事项", len(self.repository.domains),
+                 len(self.repository.catalogues), len(self.repository.entries))
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
         return config
 
-    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.repository is None or self.layout is None:
+            return files
+        docs_dir = Path(config.docs_dir)
+        for spec in build_pages(self.repository):
+            if files.get_file_from_path(spec.src_uri) is not None:
+                raise PluginError(f"docs/{spec.src_uri} 与自动生成的页面重名。请把这个手写页面改名或移到其他文件夹。")
+            front = f"---\ntitle: {json.dumps(spec.title, ensure_ascii=False)}\ngongkai_kind: {spec.kind}\n---\n"
+            inclusion = InclusionLevel.NOT_IN_NAV if spec.kind == "entry" else InclusionLevel.UNDEFINED
+            file = File.generated(config, spec.src_uri, content=front, inclusion=inclusion)
+            entry = spec.context.get("entry")
+            if entry is not None:
+                file.edit_uri = posixpath.relpath((self.layout.root / entry.path).as_posix(), docs_dir.as_posix())
+            files.append(file)
+            self.specs[spec.src_uri] = spec
+        if config.nav is None:
+            config.nav = self._nav(files)
+        return files
+
+    def _nav(self, files: Files) -> list[Any]:
+        """Domains and catalogues, never the entries (material renders the whole nav into every page)."""
+        assert self.repository is not None
+        repo = self.repository
+        own = [
+            f.src_uri for f in files.documentation_pages()
+            if f.src_uri not in self.specs and not (repo.site_pages.get(f.src_uri) and repo.site_pages[f.src_uri].publishes)
+        ]
+        return [
+            {"首页": "index.md"},
+            {"目录": [{str(escape(c.name)): f"{c.slug}/index.md"} for c in catalogues_in_order(repo)]},
+            {"领域": [{str(escape(d.name)): f"domains/{d.slug}.md"} for d in repo.domains_in_order]},
+            {"搜索": "search.md"},
+            *sorted(own),
+        ]
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled or self.repository is None:
+            return html
+        spec = self.specs.get(page.file.src_uri)
+        options = {"page_url": page.url, "schemas": self.schemas, "directory_urls": config.use_directory_urls}
+        if spec is not None:
+            return render(spec, edit_url=page.edit_url, **options)
+        linked = site_page_entries(self.repository).get(page.file.src_uri)
+        if linked:
+            pairs = [(e, self.repository.catalogues[e.catalogue]) for e in linked]
+            return html + render_template("pages/site_page_links.html", entries=pairs, **options)
+        return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or not self.config.search:
+            return
+        try:
+            output = search.build_index(Path(config.site_dir))
+        except search.SearchIndexError as exc:
+            raise PluginError(str(exc)) from exc
+        log.info("gongkai: Pagefind %s", " ".join(line.strip() for line in output.splitlines() if "Indexed" in line))
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         """Rebuild when a department edits data or schema, not only docs/."""
-        if self.config.enabled:
-            layout = Layout(Path(self.config.root or Path(config.config_file_path).parent))
-            server.watch(str(layout.data))
-            server.watch(str(layout.schema))
+        if self.config.enabled and self.layout is not None:
+            server.watch(str(self.layout.data))
+            server.watch(str(self.layout.schema))
         return server

@@ -20,6 +20,7 @@ from .problems import FILE_FIELD, Problem, dotted, has_errors
 from .rules import Finding, catalogue_rules, domain_rules, entry_rules, placement
 from .schema import SchemaSet, load_schemas
 from .schema_errors import field_name, translate
+from .sitepages import read_site_pages
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
@@ -87,6 +88,9 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
         else:
             checked.entries.append(entry_from(doc))
 
+    entry_ids = {p.entry_id for _, p in places if p.kind == "entry"}
+    site_pages, found = read_site_pages(layout, entry_ids)
+    problems.extend(found)
     catalogues = {c.slug: c for c in checked.catalogues}
     findings = [
         *placement(places, {p.domain for _, p in places if p.kind == "domain"},
@@ -99,7 +103,7 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
 
     repository = None
     if not has_errors(problems):
-        repository = build_repository(checked.domains, checked.catalogues, checked.entries)
+        repository = build_repository(checked.domains, checked.catalogues, checked.entries, site_pages)
     if targets:
         wanted = [layout.relative(t).rstrip("/") for t in targets]
         problems = [p for p in problems if any(p.path == w or p.path.startswith(w + "/") or w == "." for w in wanted)]

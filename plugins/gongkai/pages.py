@@ -1,0 +1,172 @@
+"""Repository -> the pages the site generates, as plain specs. Pure: no MkDocs here.
+
+URLs are stable and readable, and depend only on paths, never on titles:
+`/` home, `/domains/<domain>/`, `/<catalogue>/`, `/<catalogue>/<domain>/<entry>/`, `/search/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .model import Catalogue, Domain, Entry, Repository
+from .sitepages import SitePage
+
+PageKind = Literal["home", "domain", "catalogue", "entry", "search"]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    src_uri: str
+    title: str
+    kind: PageKind
+    context: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def template(self) -> str:
+        return f"pages/{self.kind}.html"
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    """One thing published under an entry, external or on this site, as the entry page lists it."""
+
+    title: str
+    href: str
+    """An external URL, or a docs/ path (made relative to the page when rendered)."""
+    date: dt.date | None
+    external: bool
+
+
+def entry_src(entry: Entry) -> str:
+    return f"{entry.catalogue}/{entry.domain}/{entry.slug}.md"
+
+
+def catalogue_src(slug: str) -> str:
+    return f"{slug}/index.md"
+
+
+def domain_src(slug: str) -> str:
+    return f"domains/{slug}.md"
+
+
+HOME_SRC, SEARCH_SRC = "index.md", "search.md"
+
+
+def url_of(src_uri: str, directory_urls: bool = True) -> str:
+    """The site-relative URL MkDocs gives a Markdown source path."""
+    stem = src_uri.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def relative_url(target: str, base: str) -> str:
+    """`target` as seen from page URL `base`; both site-relative, directory URLs ending in '/'."""
+    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base)
+    rel = posixpath.relpath(target or ".", base_dir or ".")
+    if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel == "./" or rel == "." else rel
+
+
+def catalogues_in_order(repo: Repository) -> list[Catalogue]:
+    """Counties, each followed by its townships; then any catalogue whose parent is not here."""
+    ordered: list[Catalogue] = []
+    for county in (c for c in repo.catalogues.values() if not c.parent):
+        ordered.append(county)
+        ordered.extend(repo.children(county.slug))
+    ordered.extend(c for c in repo.catalogues.values() if c not in ordered)
+    return ordered
+
+
+def published_items(entry: Entry, repo: Repository, referencing: list[SitePage]) -> list[PublishedItem]:
+    """External documents and site pages published under `entry`, newest first (undated last)."""
+    items: dict[str, PublishedItem] = {}
+    for link in entry.published:
+        if link.url:
+            items[link.url] = PublishedItem(link.title, link.url, link.published_on, True)
+        else:
+            page = repo.site_pages.get(link.page)
+            title = link.title or (page.title if page else link.page)
+            day = link.published_on or (page.published_on if page else None)
+            items[link.page] = PublishedItem(title, link.page, day, False)
+    for page in referencing:
+        items.setdefault(page.path, PublishedItem(page.title, page.path, page.published_on, False))
+    return sorted(items.values(), key=lambda i: (i.date is None, -(i.date.toordinal() if i.date else 0), i.title))
+
+
+def references(repo: Repository) -> dict[str, list[SitePage]]:
+    """Entry id -> the site pages that declare in their front matter that they publish it."""
+    by_entry: dict[str, list[SitePage]] = defaultdict(list)
+    for page in repo.site_pages.values():
+        for entry_id in page.publishes:
+            by_entry[entry_id].append(page)
+    return by_entry
+
+
+def build_pages(repo: Repository) -> list[PageSpec]:
+    """Every generated page: home, search, one per catalogue, domain and entry."""
+    catalogues = catalogues_in_order(repo)
+    domains = repo.domains_in_order
+    counts: dict[str, int] = defaultdict(int)
+    for entry in repo.entries:
+        counts[entry.domain] += 1
+    refs = references(repo)
+
+    pages = [
+        PageSpec(HOME_SRC, "首页", "home", {"domains": domains, "counts": counts, "catalogues": catalogues}),
+        PageSpec(SEARCH_SRC, "搜索", "search", {"domains": domains, "catalogues": catalogues}),
+    ]
+    for catalogue in catalogues:
+        sections = [(d, repo.in_catalogue(catalogue.slug, d.slug)) for d in domains]
+        pages.append(PageSpec(catalogue_src(catalogue.slug), catalogue.name, "catalogue", {
+            "catalogue": catalogue,
+            "parent": repo.catalogues.get(catalogue.parent),
+            "children": repo.children(catalogue.slug),
+            "sections": [(d, entries) for d, entries in sections if entries],
+            "count": sum(len(entries) for _, entries in sections),
+        }))
+    for domain in domains:
+        groups = _domain_groups(domain, catalogues, repo)
+        pages.append(PageSpec(domain_src(domain.slug), domain.name, "domain", {
+            "domain": domain, "groups": groups, "count": counts[domain.slug],
+        }))
+    for entry in repo.entries:
+        pages.append(PageSpec(entry_src(entry), entry.title, "entry", {
+            "entry": entry,
+            "catalogue": repo.catalogues[entry.catalogue],
+            "domain": repo.domains[entry.domain],
+            "published": published_items(entry, repo, refs.get(entry.id, [])),
+            "referenced_by": refs.get(entry.id, []),
+        }))
+    return pages
+
+
+def _domain_groups(domain: Domain, catalogues: list[Catalogue], repo: Repository) -> list[tuple[str, list[tuple[Catalogue, tuple[Entry, ...]]]]]:
+    """(level, [(catalogue, entries)]) for the levels that have entries in `domain`, county level first."""
+    groups = []
+    for level in ("县级", "乡级"):
+        members = [(c, repo.in_catalogue(c.slug, domain.slug)) for c in catalogues if c.level == level]
+        members = [(c, entries) for c, entries in members if entries]
+        if members:
+            groups.append((level, members))
+    return groups
+
+
+def site_page_entries(repo: Repository) -> dict[str, list[Entry]]:
+    """docs/ path -> the entries it publishes, for the back-links shown on hand-written pages."""
+    by_id = {e.id: e for e in repo.entries}
+    linked: dict[str, list[Entry]] = defaultdict(list)
+    for page in repo.site_pages.values():
+        linked[page.path].extend(by_id[i] for i in page.publishes if i in by_id)
+    for entry in repo.entries:
+        for link in entry.published:
+            if link.page and entry not in linked[link.page]:
+                linked[link.page].append(entry)
+    return dict(linked)
