@@ -1,10 +1,25 @@
-# Sourced by scripts/serve and scripts/test: makes .venv with the pinned dependencies,
-# again only when requirements*.txt or pyproject.toml change, and puts it first on PATH.
+# Sourced by scripts/serve and scripts/test: makes .venv with the pinned Python dependencies and
+# tools/pagefind with the pinned Pagefind binary, again only when their pin files change.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${GONGKAI_VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
 PIP_VERSION="26.3"
+export NO_MKDOCS_2_WARNING=1
+
+# Installs Debian packages that are missing (root, or sudo without a password).
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  echo "==> apt-get install ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
 
 stamp="$VENV/.gongkai-$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
@@ -20,5 +35,15 @@ if [ ! -f "$stamp" ]; then
   rm -f "$VENV"/.gongkai-*
   touch "$stamp"
 fi
+
+pagefind="$ROOT/tools/pagefind"
+pf_stamp="$pagefind/node_modules/.gongkai-$(sha256sum "$pagefind/package-lock.json" | cut -c1-16)"
+if [ ! -f "$pf_stamp" ]; then
+  command -v npm >/dev/null || apt_install nodejs npm
+  echo "==> installing Pagefind (tools/pagefind/package-lock.json)" >&2
+  npm ci --prefix "$pagefind" --no-audit --no-fund --loglevel=error
+  touch "$pf_stamp"
+fi
+
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"

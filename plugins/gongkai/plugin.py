@@ -84,6 +84,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 file.edit_uri = posixpath.relpath((self.layout.root / entry.path).as_posix(), docs_dir.as_posix())
             files.append(file)
             self.specs[spec.src_uri] = spec
+        for page in self.repository.site_pages.values():
+            own = files.get_file_from_path(page.path)
+            if page.publishes and own is not None and own.inclusion.is_in_nav():
+                own.inclusion = InclusionLevel.NOT_IN_NAV  # reached from the entries it publishes
         if config.nav is None:
             config.nav = self._nav(files)
         return files
@@ -92,10 +96,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         """Domains and catalogues, never the entries (material renders the whole nav into every page)."""
         assert self.repository is not None
         repo = self.repository
-        own = [
-            f.src_uri for f in files.documentation_pages()
-            if f.src_uri not in self.specs and not (repo.site_pages.get(f.src_uri) and repo.site_pages[f.src_uri].publishes)
-        ]
+        own = [f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.is_in_nav) if f.src_uri not in self.specs]
         return [
             {"首页": "index.md"},
             {"目录": [{str(escape(c.name)): f"{c.slug}/index.md"} for c in catalogues_in_order(repo)]},

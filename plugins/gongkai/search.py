@@ -1,16 +1,22 @@
 """Pagefind, extended build: index the built site for Chinese search, or fail loudly.
 
-The binary comes from PAGEFIND_BINARY_PATH when set, else from the pinned
-`pagefind-bin-extended` package. A non-extended binary would index Chinese as one
-long word per sentence and find nothing, so it is refused rather than used.
+The binary is Pagefind 1.6.0 extended from the npm registry (tools/pagefind, installed by
+scripts/_env.sh), or whatever PAGEFIND_BINARY_PATH names. 1.5.x segments Chinese differently
+when indexing and when searching (scripts/bench_search.py measures it), and a binary without
+the extended build cannot segment Chinese at all: both are refused rather than used.
 """
 
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
 from pathlib import Path
+
+PINNED = "1.6.0"
+TOOLS = Path(__file__).resolve().parents[2] / "tools" / "pagefind" / "node_modules" / "@pagefind"
+_NPM_PACKAGE = {"x86_64": "linux-x64", "amd64": "linux-x64", "aarch64": "linux-arm64", "arm64": "linux-arm64"}
 
 
 class SearchIndexError(RuntimeError):
@@ -24,11 +30,19 @@ def find_binary() -> Path:
         if not path.is_file():
             raise SearchIndexError(f"PAGEFIND_BINARY_PATH 指向的文件不存在：{configured}")
         return path
-    try:
-        from pagefind_bin_extended import get_executable  # type: ignore[import-not-found]
-    except ImportError as exc:
-        raise SearchIndexError("没有安装 Pagefind 扩展版（pagefind-bin-extended）。请运行 ./scripts/test 或 ./scripts/serve 重新安装依赖。") from exc
-    return Path(get_executable())
+    package = _NPM_PACKAGE.get(platform.machine().lower(), f"linux-{platform.machine()}")
+    path = TOOLS / package / "bin" / "pagefind_extended"
+    if not path.is_file():
+        raise SearchIndexError(
+            f"没有找到 Pagefind {PINNED} 扩展版（{path}）。请运行 ./scripts/serve 或 ./scripts/test 安装，"
+            "或用环境变量 PAGEFIND_BINARY_PATH 指定 pagefind_extended 的位置。"
+        )
+    return path
+
+
+def binary_version(binary: Path) -> str:
+    proc = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False)
+    return proc.stdout.strip()
 
 
 def build_index(site_dir: Path, binary: Path | None = None) -> str:
