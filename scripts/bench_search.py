@@ -25,9 +25,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "tests"))
 
 from browser import chrome, search_urls, serve  # noqa: E402
-from search_quality import must_hit, page_texts, score  # noqa: E402
-
 from gongkai import search  # noqa: E402
+from search_quality import must_hit, page_texts, score  # noqa: E402
 
 
 def build_site(target: Path) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,3 +137,20 @@ def gongkai(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str])
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+def mkdocs_build(config_file: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """A real `mkdocs build --strict`, in a child process as a user would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(site)],
+        capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped sample data built into a site, with its Pagefind index."""
+    site = tmp_path_factory.mktemp("sample") / "site"
+    proc = mkdocs_build(PROJECT / "mkdocs.yml", site)
+    assert proc.returncode == 0, proc.stderr
+    return site

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 
@@ -19,9 +20,9 @@ def normalize(text: str) -> str:
 
 
 class _BodyText(HTMLParser):
-    """Visible text inside data-pagefind-body, without hidden elements (filters and metadata)."""
+    """Text inside data-pagefind-body that Pagefind indexes: not hidden, not data-pagefind-ignore."""
 
-    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source"}
+    VOID: ClassVar[set[str]] = {"br", "img", "input", "meta", "link", "hr", "wbr", "source"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,7 +36,7 @@ class _BodyText(HTMLParser):
         names = {name for name, _ in attrs}
         if self.depth or "data-pagefind-body" in names:
             self.depth += 1
-            if self.hidden_depth or "hidden" in names:
+            if self.hidden_depth or "hidden" in names or "data-pagefind-ignore" in names:
                 self.hidden_depth += 1
 
     def handle_endtag(self, tag: str) -> None:

@@ -76,7 +76,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         for spec in build_pages(self.repository):
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"docs/{spec.src_uri} 与自动生成的页面重名。请把这个手写页面改名或移到其他文件夹。")
-            front = f"---\ntitle: {json.dumps(spec.title, ensure_ascii=False)}\ngongkai_kind: {spec.kind}\n---\n"
+            front = f"---\ntitle: {json.dumps(spec.title, ensure_ascii=False)}\ngongkai_kind: {spec.kind}\nhide: [toc]\n---\n"
             inclusion = InclusionLevel.NOT_IN_NAV if spec.kind == "entry" else InclusionLevel.UNDEFINED
             file = File.generated(config, spec.src_uri, content=front, inclusion=inclusion)
             entry = spec.context.get("entry")

@@ -2,6 +2,7 @@
 // Every value from the index is inserted as text; excerpts keep only Pagefind's <mark> highlights.
 
 const PAGE_SIZE = 20;
+const CHECKED = 200; // results whose text is checked for the literal query
 const FILTER_ORDER = ["领域", "目录", "公开层级", "公开方式", "公开对象", "公开主体"];
 
 const form = document.getElementById("gk-search");
@@ -65,27 +66,44 @@ async function buildFilters(params) {
   filterBox.hidden = names.length === 0;
 }
 
+// Pagefind matches Chinese by segments, so 社保 also finds pages that only have 社 and 保 apart.
+// Results whose text contains the query itself come first; the rest follow under their own heading.
+const normalize = (text) => text.replace(/[\p{P}\p{S}\s]+/gu, "");
+
+function resultItem(item) {
+  const li = document.createElement("li");
+  li.className = "gk-result";
+  const a = document.createElement("a");
+  a.href = item.url;
+  a.className = "gk-result__title";
+  a.textContent = item.meta.title || item.url;
+  li.append(a);
+  const where = [item.meta.catalogue, item.meta.domain].filter(Boolean).join(" · ");
+  if (where) {
+    const p = document.createElement("p");
+    p.className = "gk-result__where";
+    p.textContent = where;
+    li.append(p);
+  }
+  const excerpt = document.createElement("p");
+  excerpt.className = "gk-result__excerpt";
+  excerpt.append(excerptNodes(item.excerpt || ""));
+  li.append(excerpt);
+  return li;
+}
+
 async function renderMore() {
   const slice = results.slice(shown, shown + PAGE_SIZE);
-  const data = await Promise.all(slice.map((r) => r.data()));
-  for (const item of data) {
-    const li = document.createElement("li");
-    li.className = "gk-result";
-    const a = document.createElement("a");
-    a.href = item.url;
-    a.className = "gk-result__title";
-    a.textContent = item.meta.title || item.url;
-    const where = document.createElement("p");
-    where.className = "gk-result__where";
-    where.textContent = [item.meta.catalogue, item.meta.domain].filter(Boolean).join(" · ");
-    const excerpt = document.createElement("p");
-    excerpt.className = "gk-result__excerpt";
-    excerpt.append(excerptNodes(item.excerpt || ""));
-    li.append(a);
-    if (where.textContent) li.append(where);
-    li.append(excerpt);
-    list.append(li);
-  }
+  const data = await Promise.all(slice.map((r) => r.data || r.result.data()));
+  slice.forEach((entry, i) => {
+    if (!entry.exact && results.some((r) => r.exact) && (shown + i === 0 || results[shown + i - 1].exact)) {
+      const heading = document.createElement("li");
+      heading.className = "gk-results__related";
+      heading.textContent = "其他可能相关的结果";
+      list.append(heading);
+    }
+    list.append(resultItem(data[i]));
+  });
   shown += slice.length;
   more.hidden = shown >= results.length;
 }
@@ -106,11 +124,25 @@ async function run() {
   status.textContent = "正在搜索……";
   const search = await pagefind.debouncedSearch(query || null, { filters }, 150);
   if (search === null) return;
-  results = search.results;
+  const wanted = normalize(query);
+  const head = search.results.slice(0, CHECKED);
+  const data = await Promise.all(head.map((r) => r.data()));
+  const checked = data.map((d) => ({ data: d, exact: !wanted || normalize(d.content || "").includes(wanted) }));
+  results = [
+    ...checked.filter((r) => r.exact),
+    ...checked.filter((r) => !r.exact),
+    ...search.results.slice(CHECKED).map((r) => ({ result: r, exact: false })),
+  ];
+  const exact = checked.filter((r) => r.exact).length;
+  const related = results.length - exact;
   shown = 0;
   list.replaceChildren();
-  status.textContent = results.length ? `找到 ${results.length} 个结果` : "没有找到结果，请换个关键词或减少筛选条件。";
+  if (!results.length) status.textContent = "没有找到结果，请换个关键词或减少筛选条件。";
+  else if (!wanted) status.textContent = `找到 ${results.length} 个结果`;
+  else if (exact) status.textContent = `找到 ${exact} 个包含“${query}”的结果${related ? `，另有 ${related} 个可能相关的结果` : ""}`;
+  else status.textContent = `没有完全包含“${query}”的结果，以下是 ${related} 个可能相关的结果`;
   await renderMore();
+  list.dataset.exact = String(exact);
 }
 
 async function main() {

@@ -1,0 +1,156 @@
+"""The generated site: every page exists, links go both ways, department text stays text."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ENTRY, ENTRY_PATH, PROJECT, Repo, mkdocs_build
+from gongkai.paths import Layout
+from gongkai.validate import validate
+
+
+@pytest.fixture(scope="module")
+def model():
+    repository = validate(Layout(PROJECT)).repository
+    assert repository is not None
+    return repository
+
+
+def html(site: Path, url: str) -> str:
+    path = site / url / "index.html"
+    assert path.is_file(), f"missing page /{url}"
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_domain_catalogue_and_entry_has_a_page(sample_site: Path, model) -> None:
+    assert "政务公开事项标准目录" in html(sample_site, "")
+    assert "搜索公开事项" in html(sample_site, "search")
+    for slug, domain in model.domains.items():
+        assert f"<h1>{domain.name}</h1>" in html(sample_site, f"domains/{slug}")
+    for slug, catalogue in model.catalogues.items():
+        assert f"<h1>{catalogue.name}</h1>" in html(sample_site, slug)
+    for entry in model.entries:
+        page = html(sample_site, entry.id)
+        assert f">{entry.title}</h1>" in page
+        assert entry.subject in page
+
+
+def test_home_lists_domains_with_counts_and_catalogues_by_level(sample_site: Path, model) -> None:
+    page = html(sample_site, "")
+    assert page.count('href="domains/') >= 26
+    assert "财政预决算</a> <span class=\"gk-count\">" in page
+    county = page.index("示例县政务公开事项标准目录</a>")
+    assert county < page.index("示例县东湖镇政务公开事项标准目录</a>")
+    assert "最近更新" in page
+
+
+def test_catalogue_page_is_one_table_per_domain_in_official_column_order(sample_site: Path) -> None:
+    page = html(sample_site, "shili-xian")
+    headers = re.findall(r'<th scope="col">(.+?)</th>', page.split('<table class="gk-table">')[1])
+    assert headers == ["序号", "一级事项", "二级事项", "公开内容（要素）", "公开依据", "公开时限", "公开主体",
+                       "公开渠道和载体", "公开对象", "公开方式", "公开层级"]
+    assert page.index('id="zhongda-jianshe-xiangmu"') < page.index('id="caizheng-yujuesuan"')
+    assert 'data-label="公开时限"' in page
+
+
+def test_entry_page_shows_labels_links_breadcrumbs_and_edit_link(sample_site: Path) -> None:
+    page = html(sample_site, "shili-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang")
+    for label in ("一级事项", "二级事项", "公开内容（要素）", "公开依据", "公开时限", "公开主体", "公开渠道和载体",
+                  "公开对象", "公开方式", "公开层级", "已公开内容"):
+        assert f">{label}<" in page
+    crumbs = page.split('class="gk-breadcrumbs"')[1].split("</nav>")[0]
+    assert re.findall(r">([^<>]+)</(?:a|span)>", crumbs) == ["首页", "示例县政务公开事项标准目录", "社会救助", "最低生活保障"]
+    published = page.split('id="gk-published-title"')[1]
+    dates = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})">', published)
+    assert dates == sorted(dates, reverse=True) and len(dates) >= 3
+    assert 'href="https://github.com/shili-xian/gongkai-data/edit/main/data/catalogues/shili-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang.yml"' in page
+
+
+def test_site_pages_and_entries_link_both_ways(sample_site: Path) -> None:
+    entry = html(sample_site, "shili-xian/caizheng-yujuesuan/zhengfu-yusuan")
+    assert 'href="../../../policies/2024-yusuan-jiedu/"' in entry
+    assert "引用本事项的页面" in entry
+    policy = html(sample_site, "policies/2024-yusuan-jiedu")
+    assert "本页公开的事项" in policy
+    assert 'href="../../shili-xian/caizheng-yujuesuan/zhengfu-yusuan/"' in policy
+    linked = html(sample_site, "shili-xian/caizheng-yujuesuan/zhengce-jiedu")
+    assert 'href="../../../policies/2024-yusuan-jiedu/"' in linked
+
+
+def test_navigation_lists_domains_and_catalogues_but_never_entries(sample_site: Path, model) -> None:
+    page = html(sample_site, "")
+    nav = page.split('class="md-nav md-nav--primary"')[1].split("</nav>\n</div>")[0]
+    links = re.findall(r'class="md-nav__link[^"]*" href="([^"]+)"', nav)
+    assert len(links) <= 2 + len(model.domains) + len(model.catalogues) + 5
+    assert not any(entry.slug in link for entry in model.entries for link in links if link.count("/") > 2)
+
+
+def test_search_index_covers_entries_with_filters(sample_site: Path, model) -> None:
+    entry = json.loads((sample_site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["version"] == "1.6.0"
+    pages = sum(language["page_count"] for language in entry["languages"].values())
+    assert pages >= len(model.entries)
+    page = html(sample_site, "shili-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang")
+    for name in ("领域", "目录", "公开层级", "公开方式", "公开对象", "公开主体"):
+        assert f'data-pagefind-filter="{name}"' in page
+    assert "data-pagefind-body" not in html(sample_site, "shili-xian")
+
+
+@pytest.fixture
+def site_repo(repo: Repo) -> Repo:
+    shutil.copy(PROJECT / "mkdocs.yml", repo.root / "mkdocs.yml")
+    repo.write("docs/about.md", "# 关于\n")
+    return repo
+
+
+def test_a_site_page_publishing_a_missing_entry_fails_the_build(site_repo: Repo, tmp_path: Path) -> None:
+    site_repo.write("docs/policies/p.md", "---\ntitle: 解读\npublishes:\n  - test-xian/shehui-jiuzhu/dibao\n---\n# 解读\n")
+    proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode != 0
+    assert "docs/policies/p.md:4:5: 字段 publishes[0]（公开的事项）: 事项“test-xian/shehui-jiuzhu/dibao”不存在" in proc.stderr
+    assert "data/catalogues/test-xian/shehui-jiuzhu/dibao.yml" in proc.stderr
+    assert "你是不是想写“test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang”" in proc.stderr
+
+
+def test_an_entry_linking_a_missing_site_page_fails_the_build(site_repo: Repo, tmp_path: Path) -> None:
+    site_repo.write(ENTRY_PATH, ENTRY + "  - page: policies/nope.md\n")
+    proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode != 0
+    assert f"{ENTRY_PATH}:28:5: 字段 published[1].page（本站页面）: 本站页面“docs/policies/nope.md”不存在" in proc.stderr
+
+
+HOSTILE = "<script>alert(1)</script>{{ 7*7 }}[链接](javascript:alert(1))&amp;"
+
+
+def test_department_text_is_escaped_everywhere(site_repo: Repo, tmp_path: Path) -> None:
+    site_repo.write(ENTRY_PATH, ENTRY.replace("title: 最低生活保障", f'title: "{HOSTILE}"')
+                    .replace("subject: 县民政局", f'subject: "{HOSTILE}"')
+                    .replace("  2.申请条件、办理流程。", f"  {HOSTILE}"))
+    proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode == 0, proc.stderr
+    for url in ("test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang", "test-xian", "domains/shehui-jiuzhu"):
+        page = html(tmp_path / "site", url)
+        assert "<script>alert(1)" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}[链接](javascript:alert(1))&amp;amp;" in page
+        assert "49" not in re.sub(r"\d{3,}", "", page.split("md-content")[1])
+    title = re.search(r"<title>(.*?)</title>", html(tmp_path / "site", "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang"), re.S)
+    assert title and "&lt;script&gt;" in title.group(1)
+
+
+def test_url_stays_when_the_title_changes(site_repo: Repo, tmp_path: Path) -> None:
+    site_repo.write(ENTRY_PATH, ENTRY.replace("title: 最低生活保障", "title: 城乡最低生活保障"))
+    proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode == 0, proc.stderr
+    assert "城乡最低生活保障</h1>" in html(tmp_path / "site", "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang")
+
+
+def test_a_docs_page_colliding_with_a_generated_page_fails(site_repo: Repo, tmp_path: Path) -> None:
+    site_repo.write("docs/index.md", "# 首页\n")
+    proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode != 0
+    assert "docs/index.md 与自动生成的页面重名" in proc.stderr
