@@ -57,14 +57,15 @@ def test_search_from_home_filter_follow_result_and_published_link(desktop, site_
     box = driver.find_element(By.ID, "gk-header-q")
     box.send_keys("预算", Keys.ENTER)
 
-    wait_for(driver, lambda d: results(d))
+    wait_for(driver, lambda d: d.find_element(By.ID, "gk-results").get_attribute("data-query") == "预算")
     found = results(driver)
     assert any("财政预决算" in r["where"] for r in found), found
+    assert found[0]["where"], "an entry page ranks first, above hand-written pages"
     assert "找到" in driver.find_element(By.ID, "gk-status").text
 
     Select(driver.find_element(By.NAME, "领域")).select_by_value("财政预决算")
-    wait_for(driver, lambda d: "领域=财政预决算" in unquote(d.current_url))
     filtered = wait_for(driver, lambda d: (r := results(d)) and all("财政预决算" in x["where"] for x in r) and r)
+    assert "领域=财政预决算" in unquote(driver.current_url)
     assert filtered and len(filtered) <= len(found)
 
     budget = next(r for r in filtered if r["title"] == "政府预算" and "/shili-xian/" in r["href"])
@@ -125,7 +126,12 @@ def test_two_character_query_in_the_search_page_url(desktop, site_url: str) -> N
     assert "招生政策" in titles and "招生范围" in titles
 
 
-PAGES = {"home": "", "catalogue": "shili-xian/", "entry": "shili-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang/"}
+PAGES = {
+    "home": "",
+    "catalogue": "shili-xian/",
+    "entry": "shili-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang/",
+    "search": "search/?q=%E9%A2%84%E7%AE%97",
+}
 
 
 @pytest.mark.parametrize("width,height", [(375, 812), (1280, 900)], ids=["phone", "desktop"])
@@ -136,6 +142,8 @@ def test_screenshots_and_no_sideways_scrolling(site_url: str, width: int, height
         for name, path in PAGES.items():
             driver.get(site_url + path)
             wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+            if name == "search":
+                wait_for(driver, lambda d: results(d))
             overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px"
             shot = ARTIFACTS / f"{name}-{width}.png"

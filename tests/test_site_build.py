@@ -17,3 +17,17 @@ def test_bad_data_fails_the_build_with_the_validator_messages(repo: Repo, tmp_pa
     assert f"{ENTRY_PATH}:21:1: 字段 mode（公开方式）: “主动公开”不是允许的值" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_serve_watches_data_and_schema(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    config = load_config(str(PROJECT / "mkdocs.yml"))
+    plugin = config.plugins["gongkai"]
+    plugin.on_config(config)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    watched = []
+    server.watch = lambda path, *args, **kwargs: watched.append(path)  # record instead of starting watchers
+    plugin.on_serve(server, config=config, builder=lambda: None)
+    assert str(PROJECT / "data") in watched and str(PROJECT / "schema") in watched

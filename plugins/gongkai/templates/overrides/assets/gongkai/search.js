@@ -108,7 +108,10 @@ async function renderMore() {
   more.hidden = shown >= results.length;
 }
 
+let runs = 0; // only the newest search may render
+
 async function run() {
+  const token = ++runs;
   const query = input.value.trim();
   const filters = selectedFilters();
   const params = new URLSearchParams();
@@ -116,6 +119,7 @@ async function run() {
   for (const [k, v] of Object.entries(filters)) params.set(k, v);
   history.replaceState(null, "", `${location.pathname}${params.size ? "?" + params : ""}`);
   if (!query && !Object.keys(filters).length) {
+    delete list.dataset.query;
     list.replaceChildren();
     status.textContent = "";
     more.hidden = true;
@@ -123,10 +127,11 @@ async function run() {
   }
   status.textContent = "正在搜索……";
   const search = await pagefind.debouncedSearch(query || null, { filters }, 150);
-  if (search === null) return;
+  if (search === null || token !== runs) return;
   const wanted = normalize(query);
   const head = search.results.slice(0, CHECKED);
   const data = await Promise.all(head.map((r) => r.data()));
+  if (token !== runs) return;
   const checked = data.map((d) => ({ data: d, exact: !wanted || normalize(d.content || "").includes(wanted) }));
   results = [
     ...checked.filter((r) => r.exact),
@@ -143,6 +148,7 @@ async function run() {
   else status.textContent = `没有完全包含“${query}”的结果，以下是 ${related} 个可能相关的结果`;
   await renderMore();
   list.dataset.exact = String(exact);
+  list.dataset.query = query;
 }
 
 async function main() {
