@@ -29,5 +29,8 @@ def test_serve_watches_data_and_schema(tmp_path: Path) -> None:
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
     watched = []
     server.watch = lambda path, *args, **kwargs: watched.append(path)  # record instead of starting watchers
-    plugin.on_serve(server, config=config, builder=lambda: None)
+    try:
+        plugin.on_serve(server, config=config, builder=lambda: None)
+    finally:
+        server.server_close()
     assert str(PROJECT / "data") in watched and str(PROJECT / "schema") in watched

@@ -8,7 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .loader import SourceDoc
-from .sitepages import SitePage
+
+
+def iso_date(text: str) -> dt.date | None:
+    """A YYYY-MM-DD text as a date; None when empty or impossible (validation reports those)."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -97,11 +104,22 @@ class PublishedLink:
 
     @property
     def published_on(self) -> dt.date | None:
-        """The date as a date; None for a page without one (validation has rejected impossible dates)."""
-        try:
-            return dt.date.fromisoformat(self.date) if self.date else None
-        except ValueError:
-            return None
+        return iso_date(self.date)
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A hand-written page under docs/, with the entries its front matter says it publishes."""
+
+    path: str
+    """Relative to docs/, as entries write it in `published: - page: ...`."""
+    title: str
+    date: str = ""
+    publishes: tuple[str, ...] = ()
+
+    @property
+    def published_on(self) -> dt.date | None:
+        return iso_date(self.date)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .model import Catalogue, Domain, Entry, Repository
-from .sitepages import SitePage
+from .model import Catalogue, Domain, Entry, Repository, SitePage
 
 PageKind = Literal["home", "domain", "catalogue", "entry", "search"]
 

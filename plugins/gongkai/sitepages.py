@@ -18,32 +18,16 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from .loader import parse_text
+from .model import SitePage
 from .paths import Layout
 from .positions import Positions
 from .problems import JsonPath, Problem
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class SitePage:
-    path: str
-    """Relative to docs/, as entries write it in `published: - page: ...`."""
-    title: str
-    date: str = ""
-    publishes: tuple[str, ...] = ()
-
-    @property
-    def published_on(self) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(self.date) if self.date else None
-        except ValueError:
-            return None
 
 
 def read_site_pages(layout: Layout, entry_ids: set[str]) -> tuple[list[SitePage], list[Problem]]:
