@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.pages import Page
 
-    from .model import Repository
+    from .model import Entry, Repository
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
 
@@ -49,10 +49,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def __init__(self) -> None:
         self.repository: Repository | None = None
         self.specs: dict[str, PageSpec] = {}
+        self.linked: dict[str, list[Entry]] = {}
         self.layout: Layout | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self.repository, self.specs = None, {}  # the plugin object survives `mkdocs serve` rebuilds
+        self.repository, self.specs, self.linked = None, {}, {}  # the plugin object survives `mkdocs serve` rebuilds
         if not self.config.enabled:
             return config
         self.layout = Layout(Path(self.config.root or Path(config.config_file_path).parent))
@@ -84,6 +85,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 file.edit_uri = posixpath.relpath((self.layout.root / entry.path).as_posix(), docs_dir.as_posix())
             files.append(file)
             self.specs[spec.src_uri] = spec
+        self.linked = site_page_entries(self.repository)
         for page in self.repository.site_pages.values():
             own = files.get_file_from_path(page.path)
             if page.publishes and own is not None and own.inclusion.is_in_nav():
@@ -112,7 +114,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         options = {"page_url": page.url, "schemas": self.schemas, "directory_urls": config.use_directory_urls}
         if spec is not None:
             return render(spec, edit_url=page.edit_url, **options)
-        linked = site_page_entries(self.repository).get(page.file.src_uri)
+        linked = self.linked.get(page.file.src_uri)
         if linked:
             pairs = [(e, self.repository.catalogues[e.catalogue]) for e in linked]
             return html + render_template("pages/site_page_links.html", entries=pairs, **options)
