@@ -154,3 +154,23 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     proc = mkdocs_build(PROJECT / "mkdocs.yml", site)
     assert proc.returncode == 0, proc.stderr
     return site
+
+
+def git(root: Path, *args: str, date: str = "2024-01-10T09:00:00+08:00", author: str = "县民政局 张三") -> str:
+    """Run git in `root` with a fixed author and date, as a department's commit would have."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "dept@example.invalid",
+           "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": "dept@example.invalid",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, env=env, check=True)
+    return proc.stdout
+
+
+@pytest.fixture
+def site_repo(repo: Repo) -> Repo:
+    """The small repository as a site: mkdocs.yml, a docs page, and one commit of git history."""
+    shutil.copy(PROJECT / "mkdocs.yml", repo.root / "mkdocs.yml")
+    repo.write("docs/about.md", "# 关于\n")
+    git(repo.root, "init", "-q", "-b", "main")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "初始目录")
+    return repo

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -99,13 +98,6 @@ def test_search_index_covers_entries_with_filters(sample_site: Path, model) -> N
     for name in ("领域", "目录", "公开层级", "公开方式", "公开对象", "公开主体"):
         assert f'data-pagefind-filter="{name}"' in page
     assert "data-pagefind-body" not in html(sample_site, "shili-xian")
-
-
-@pytest.fixture
-def site_repo(repo: Repo) -> Repo:
-    shutil.copy(PROJECT / "mkdocs.yml", repo.root / "mkdocs.yml")
-    repo.write("docs/about.md", "# 关于\n")
-    return repo
 
 
 def test_a_site_page_publishing_a_missing_entry_fails_the_build(site_repo: Repo, tmp_path: Path) -> None:

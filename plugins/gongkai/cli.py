@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import difflib
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .clock import CHINA
+from .history import HistoryError, as_data, read_history
 from .paths import Layout, find_root
 from .problems import FORMATTERS
+from .schema import load_schemas
 from .validate import validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -22,7 +28,42 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, help="只报告这些文件或文件夹中的问题")
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text",
                        help="输出格式：text（默认）、github（GitHub 工作流注释）、json")
+    history = commands.add_parser("history", help="显示一个事项的全部变更记录（来自 git 历史）",
+                                  description="按时间倒序列出一个事项的创建、修改、移动和撤销，以及每次修改的字段。")
+    history.add_argument("entry", help="事项编号（目录/领域/文件名，例如 shili-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang）或事项文件路径")
+    history.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
     return parser
+
+
+def _history(layout: Layout, entry: str, output: str) -> int:
+    wanted = entry.removeprefix("data/catalogues/").removesuffix(".yml").strip("/")
+    try:
+        trail = read_history(layout.root, load_schemas(layout.schema)["entry"])
+    except HistoryError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    found = trail.of(wanted)
+    if found is None:
+        close = difflib.get_close_matches(wanted, sorted(trail.entries), n=1, cutoff=0.5)
+        tip = f"你是不是想查“{close[0]}”？" if close else "事项编号是事项文件相对于 data/catalogues/ 的路径，不含 .yml。"
+        print(f"在 git 历史中找不到事项“{wanted}”。{tip}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    data = as_data(found)
+    if output == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    state = "（已撤销）" if found.removed else ""
+    print(f"事项 {found.entry_id}{state}　文件 {found.path}")
+    for change in data["changes"]:
+        when = dt.datetime.fromisoformat(change["date"]).astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if change["date"] else "未提交"
+        pr = f"  #{change['pull_request']}" if change["pull_request"] else ""
+        commit = f"  {change['commit'][:7]}" if change["commit"] else ""
+        print(f"{when}  {change['label']}  {change['author'] or ''}  {change['subject'] or ''}{pr}{commit}")
+        if change["previous_path"]:
+            print(f"    从 {change['previous_path']} 移到 {change['path']}")
+        for field in change["fields"]:
+            print(f"    {field['text']}")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("找不到仓库：当前文件夹及其上级都没有 schema/entry.schema.json 和 data/。请在仓库根目录运行。", file=sys.stderr)
         return EXIT_USAGE
     layout = Layout(root)
+    if args.command == "history":
+        return _history(layout, args.entry, args.format)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         print(f"找不到文件或文件夹：{'、'.join(missing)}", file=sys.stderr)

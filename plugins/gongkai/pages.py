@@ -12,9 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .history import Change, EntryHistory, History
 from .model import Catalogue, Domain, Entry, Repository, SitePage
 
-PageKind = Literal["home", "domain", "catalogue", "entry", "search"]
+PageKind = Literal["home", "domain", "catalogue", "entry", "search", "removed", "changes"]
+CHANGES_PER_PAGE = 50
+RECENT_ON_HOME = 10
+NO_HISTORY = History(False, "构建时已在 mkdocs.yml 中关闭变更记录（history: false）")
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,13 @@ class PageSpec:
     @property
     def template(self) -> str:
         return f"pages/{self.kind}.html"
+
+    @property
+    def in_nav(self) -> bool:
+        """Entries (thousands of them) and the later pages of 最近更新 stay out of the navigation."""
+        if self.kind == "changes":
+            return self.src_uri == changes_src(1)
+        return self.kind not in ("entry", "removed")
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,41 @@ def domain_src(slug: str) -> str:
     return f"domains/{slug}.md"
 
 
+def entry_id_src(entry_id: str) -> str:
+    return f"{entry_id}.md"
+
+
+def changes_src(page: int) -> str:
+    return "changes/index.md" if page == 1 else f"changes/{page}.md"
+
+
 HOME_SRC, SEARCH_SRC = "index.md", "search.md"
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A change as the 最近更新 page and the feeds list it."""
+
+    entry_id: str
+    title: str
+    catalogue: str
+    change: Change
+
+    @property
+    def src(self) -> str:
+        return entry_id_src(self.entry_id)
+
+
+def change_rows(repo: Repository, history: History) -> list[ChangeRow]:
+    """Every change, newest first, with the title the entry has now (or had when removed)."""
+    titles = {e.id: e.title for e in repo.entries}
+    rows = []
+    for entry_history, change in history.recent():
+        last = entry_history.last_data or {}
+        title = titles.get(entry_history.entry_id) or str(last.get("title") or entry_history.entry_id)
+        catalogue = repo.catalogues.get(entry_history.entry_id.split("/")[0])
+        rows.append(ChangeRow(entry_history.entry_id, title, catalogue.name if catalogue else "", change))
+    return rows
 
 
 def url_of(src_uri: str, directory_urls: bool = True) -> str:
@@ -109,19 +154,30 @@ def references(repo: Repository) -> dict[str, list[SitePage]]:
     return by_entry
 
 
-def build_pages(repo: Repository) -> list[PageSpec]:
-    """Every generated page: home, search, one per catalogue, domain and entry."""
+def build_pages(repo: Repository, history: History = NO_HISTORY) -> list[PageSpec]:
+    """Every generated page: home, search, changes, one per catalogue, domain, entry and removed entry."""
     catalogues = catalogues_in_order(repo)
     domains = repo.domains_in_order
     counts: dict[str, int] = defaultdict(int)
     for entry in repo.entries:
         counts[entry.domain] += 1
     refs = references(repo)
+    live = {e.id for e in repo.entries}
+    removed = [h for h in history.removed() if h.entry_id not in live]
+    rows = change_rows(repo, history)
+    trail = {"history_available": history.available, "history_reason": history.reason}
 
     pages = [
-        PageSpec(HOME_SRC, "首页", "home", {"domains": domains, "counts": counts, "catalogues": catalogues}),
+        PageSpec(HOME_SRC, "首页", "home", {"domains": domains, "counts": counts, "catalogues": catalogues,
+                                           "recent": rows[:RECENT_ON_HOME], **trail}),
         PageSpec(SEARCH_SRC, "搜索", "search", {"domains": domains, "catalogues": catalogues}),
     ]
+    total = max(1, -(-len(rows) // CHANGES_PER_PAGE))
+    for number in range(1, total + 1):
+        pages.append(PageSpec(changes_src(number), "最近更新" if number == 1 else f"最近更新（第 {number} 页）", "changes", {
+            "rows": rows[(number - 1) * CHANGES_PER_PAGE : number * CHANGES_PER_PAGE],
+            "number": number, "total": total, "pages": [changes_src(n) for n in range(1, total + 1)], **trail,
+        }))
     for catalogue in catalogues:
         sections = [(d, repo.in_catalogue(catalogue.slug, d.slug)) for d in domains]
         pages.append(PageSpec(catalogue_src(catalogue.slug), catalogue.name, "catalogue", {
@@ -130,6 +186,7 @@ def build_pages(repo: Repository) -> list[PageSpec]:
             "children": repo.children(catalogue.slug),
             "sections": [(d, entries) for d, entries in sections if entries],
             "count": sum(len(entries) for _, entries in sections),
+            "removed": [(h, _title(h)) for h in removed if h.entry_id.split("/")[0] == catalogue.slug],
         }))
     for domain in domains:
         groups = _domain_groups(domain, catalogues, repo)
@@ -143,8 +200,29 @@ def build_pages(repo: Repository) -> list[PageSpec]:
             "domain": repo.domains[entry.domain],
             "published": published_items(entry, repo, refs.get(entry.id, [])),
             "referenced_by": refs.get(entry.id, []),
+            "history": history.of(entry.id),
+            **trail,
+        }))
+    for entry_history in removed:
+        catalogue_slug, domain_slug, _ = entry_history.entry_id.split("/")
+        pages.append(PageSpec(entry_id_src(entry_history.entry_id), f"{_title(entry_history)}（已撤销）", "removed", {
+            "history": entry_history,
+            "title": _title(entry_history),
+            "catalogue": repo.catalogues.get(catalogue_slug),
+            "domain": repo.domains.get(domain_slug),
+            "fields": _fields(entry_history.last_data or {}),
+            **trail,
         }))
     return pages
+
+
+def _title(entry_history: EntryHistory) -> str:
+    return str((entry_history.last_data or {}).get("title") or entry_history.entry_id.split("/")[-1])
+
+
+def _fields(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A removed entry's last content as (field name, value) pairs, for a page that labels them from the schema."""
+    return [(name, value) for name, value in data.items() if value not in (None, "", [])]
 
 
 def _domain_groups(domain: Domain, catalogues: list[Catalogue], repo: Repository) -> list[tuple[str, list[tuple[Catalogue, tuple[Entry, ...]]]]]:

@@ -17,7 +17,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import search
-from .pages import PageSpec, build_pages, catalogues_in_order, site_page_entries
+from .feeds import feed_outputs, history_outputs
+from .history import History, HistoryError, read_history
+from .pages import NO_HISTORY, PageSpec, build_pages, catalogues_in_order, site_page_entries
 from .paths import Layout
 from .problems import format_text
 from .render import OVERRIDES, render, render_template
@@ -43,6 +45,8 @@ class GongkaiConfig(Config):
     """The data repository; defaults to the folder that holds mkdocs.yml."""
     search = c.Type(bool, default=True)
     """Index the built site with Pagefind (extended) after the build."""
+    history = c.Type(bool, default=True)
+    """Read the audit trail from git; false builds without it (the pages then say it is unavailable)."""
 
 
 class GongkaiPlugin(BasePlugin[GongkaiConfig]):
@@ -51,6 +55,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.linked: dict[str, list[Entry]] = {}
         self.layout: Layout | None = None
+        self.history: History = NO_HISTORY
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.repository, self.specs, self.linked = None, {}, {}  # the plugin object survives `mkdocs serve` rebuilds
@@ -65,6 +70,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             raise PluginError("数据检查未通过，构建已取消：\n" + format_text(result.problems))
         self.repository = result.repository
         self.schemas = load_schemas(self.layout.schema)
+        self.history = NO_HISTORY
+        if self.config.history:
+            try:
+                self.history = read_history(self.layout.root, self.schemas["entry"])
+            except HistoryError as exc:
+                raise PluginError(f"无法读取变更记录，构建已取消：{exc}") from exc
         log.info("gongkai: %d 个领域，%d 个目录，%d 个事项", len(self.repository.domains),
                  len(self.repository.catalogues), len(self.repository.entries))
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
@@ -74,17 +85,22 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if not self.config.enabled or self.repository is None or self.layout is None:
             return files
         docs_dir = Path(config.docs_dir)
-        for spec in build_pages(self.repository):
+        for spec in build_pages(self.repository, self.history):
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"docs/{spec.src_uri} 与自动生成的页面重名。请把这个手写页面改名或移到其他文件夹。")
             front = f"---\ntitle: {json.dumps(spec.title, ensure_ascii=False)}\ngongkai_kind: {spec.kind}\nhide: [toc]\n---\n"
-            inclusion = InclusionLevel.NOT_IN_NAV if spec.kind == "entry" else InclusionLevel.UNDEFINED
+            inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, spec.src_uri, content=front, inclusion=inclusion)
             entry = spec.context.get("entry")
             if entry is not None:
                 file.edit_uri = posixpath.relpath((self.layout.root / entry.path).as_posix(), docs_dir.as_posix())
             files.append(file)
             self.specs[spec.src_uri] = spec
+        outputs = history_outputs(self.history, config.use_directory_urls)
+        if self.history.available:
+            outputs |= feed_outputs(self.repository, self.history, config.site_url or "http://localhost/", config.use_directory_urls)
+        for path, content in outputs.items():
+            files.append(File.generated(config, path, content=content))
         self.linked = site_page_entries(self.repository)
         for page in self.repository.site_pages.values():
             own = files.get_file_from_path(page.path)
@@ -103,6 +119,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             {"首页": "index.md"},
             {"目录": [{str(escape(c.name)): f"{c.slug}/index.md"} for c in catalogues_in_order(repo)]},
             {"领域": [{str(escape(d.name)): f"domains/{d.slug}.md"} for d in repo.domains_in_order]},
+            {"最近更新": "changes/index.md"},
             {"搜索": "search.md"},
             *sorted(own),
         ]
@@ -113,12 +130,18 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         spec = self.specs.get(page.file.src_uri)
         options = {"page_url": page.url, "schemas": self.schemas, "directory_urls": config.use_directory_urls}
         if spec is not None:
-            return render(spec, edit_url=page.edit_url, **options)
+            return render(spec, edit_url=page.edit_url, repo_url=self._repo_url(config), **options)
         linked = self.linked.get(page.file.src_uri)
         if linked:
             pairs = [(e, self.repository.catalogues[e.catalogue]) for e in linked]
             return html + render_template("pages/site_page_links.html", entries=pairs, **options)
         return html
+
+    @staticmethod
+    def _repo_url(config: MkDocsConfig) -> str:
+        """Commit and pull-request links, for repositories on GitHub."""
+        url = (config.repo_url or "").rstrip("/")
+        return url if url.startswith("https://github.com/") else ""
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or not self.config.search:

@@ -9,6 +9,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from .clock import CHINA
+from .diff import describe
 from .pages import PageSpec, relative_url, url_of
 from .schema import SchemaSet
 
@@ -26,6 +28,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["lines"] = _lines
+    env.filters["describe"] = describe
+    env.filters["moment"] = lambda moment: moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    env.filters["day"] = lambda moment: moment.astimezone(CHINA).strftime("%Y-%m-%d")
     return env
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .clock import china_today
 from .loader import SourceDoc, load
 from .model import Catalogue, Domain, Entry, Repository, build_repository, catalogue_from, domain_from, entry_from
 from .paths import Layout, Place, place_of
@@ -21,13 +22,6 @@ from .rules import Finding, catalogue_rules, domain_rules, entry_rules, placemen
 from .schema import SchemaSet, load_schemas
 from .schema_errors import field_name, translate
 from .sitepages import read_site_pages
-
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
-
-
-def china_today() -> dt.date:
-    """Dates on the site are Beijing dates, whatever the time zone of the machine that builds."""
-    return dt.datetime.now(CHINA).date()
 
 
 @dataclass(frozen=True)
