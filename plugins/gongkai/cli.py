@@ -7,8 +7,9 @@ import datetime as dt
 import difflib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .clock import CHINA
 from .history import HistoryError, as_data, read_history
@@ -20,22 +21,35 @@ from .validate import validate
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gongkai", description="政务公开事项目录：检查、构建与导出。")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+def _configure_validate(commands: Any) -> None:
     check = commands.add_parser("validate", help="检查数据文件是否符合要求（不修改任何文件）",
                                 description="检查 data/ 下的领域、目录和事项文件。不带参数时检查整个仓库。")
     check.add_argument("paths", nargs="*", type=Path, help="只报告这些文件或文件夹中的问题")
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text",
                        help="输出格式：text（默认）、github（GitHub 工作流注释）、json")
+
+
+def _configure_history(commands: Any) -> None:
     history = commands.add_parser("history", help="显示一个事项的全部变更记录（来自 git 历史）",
                                   description="按时间倒序列出一个事项的创建、修改、移动和撤销，以及每次修改的字段。")
     history.add_argument("entry", help="事项编号（目录/领域/文件名，例如 shili-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang）或事项文件路径")
     history.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
-    return parser
 
 
-def _history(layout: Layout, entry: str, output: str) -> int:
+def _validate(args: argparse.Namespace, layout: Layout) -> int:
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        print(f"找不到文件或文件夹：{'、'.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    result = validate(layout, args.paths)
+    output = FORMATTERS[args.format](result.problems)
+    if output:
+        print(output)
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def _history(args: argparse.Namespace, layout: Layout) -> int:
+    entry, output = args.entry, args.format
     wanted = entry.removeprefix("data/catalogues/").removesuffix(".yml").strip("/")
     try:
         trail = read_history(layout.root, load_schemas(layout.schema)["entry"])
@@ -66,24 +80,30 @@ def _history(layout: Layout, entry: str, output: str) -> int:
     return EXIT_OK
 
 
+Command = tuple[Callable[[Any], None], Callable[[argparse.Namespace, Layout], int]]
+"""How a subcommand adds its arguments, and what it runs; each returns an exit code."""
+
+COMMANDS: dict[str, Command] = {
+    "validate": (_configure_validate, _validate),
+    "history": (_configure_history, _history),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gongkai", description="政务公开事项目录：检查、构建与导出。")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    for configure, _ in COMMANDS.values():
+        configure(commands)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root = find_root(Path.cwd())
     if root is None:
         print("找不到仓库：当前文件夹及其上级都没有 schema/entry.schema.json 和 data/。请在仓库根目录运行。", file=sys.stderr)
         return EXIT_USAGE
-    layout = Layout(root)
-    if args.command == "history":
-        return _history(layout, args.entry, args.format)
-    missing = [str(p) for p in args.paths if not p.exists()]
-    if missing:
-        print(f"找不到文件或文件夹：{'、'.join(missing)}", file=sys.stderr)
-        return EXIT_USAGE
-    result = validate(layout, args.paths)
-    output = FORMATTERS[args.format](result.problems)
-    if output:
-        print(output)
-    return EXIT_OK if result.ok else EXIT_PROBLEMS
+    return COMMANDS[args.command][1](args, Layout(root))
 
 
 if __name__ == "__main__":
