@@ -15,6 +15,7 @@ from .clock import CHINA
 from .history import HistoryError, as_data, read_history
 from .paths import Layout, find_root
 from .problems import FORMATTERS
+from .review import display_names, review_items, summary
 from .schema import load_schemas
 from .validate import validate
 
@@ -80,12 +81,30 @@ def _history(args: argparse.Namespace, layout: Layout) -> int:
     return EXIT_OK
 
 
+def _configure_review(commands: Any) -> None:
+    review = commands.add_parser("review", help="列出两个提交之间每个事项的字段级修改（Markdown，供审核）",
+                                 description="比较两个提交，列出新增、修改、移动和撤销的事项及其字段变化，输出 Markdown。")
+    review.add_argument("--base", required=True, help="修改前的提交，例如 origin/main")
+    review.add_argument("--head", default="HEAD", help="修改后的提交（默认 HEAD）")
+
+
+def _review(args: argparse.Namespace, layout: Layout) -> int:
+    try:
+        items = review_items(layout.root, args.base, args.head, load_schemas(layout.schema))
+    except HistoryError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    print(summary(items, *display_names(layout.data)))
+    return EXIT_OK
+
+
 Command = tuple[Callable[[Any], None], Callable[[argparse.Namespace, Layout], int]]
 """How a subcommand adds its arguments, and what it runs; each returns an exit code."""
 
 COMMANDS: dict[str, Command] = {
     "validate": (_configure_validate, _validate),
     "history": (_configure_history, _history),
+    "review": (_configure_review, _review),
 }
 
 

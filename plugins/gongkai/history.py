@@ -109,7 +109,7 @@ def unavailable(reason: str) -> History:
     return History(False, reason)
 
 
-def _git(top: Path, *args: str, input: bytes | None = None) -> bytes:
+def git_output(top: Path, *args: str, input: bytes | None = None) -> bytes:
     proc = subprocess.run(["git", "-C", str(top), "-c", "core.quotepath=off", *args],
                           input=input, capture_output=True, check=False)
     if proc.returncode != 0:
@@ -120,13 +120,13 @@ def _git(top: Path, *args: str, input: bytes | None = None) -> bytes:
 def repository_top(root: Path) -> Path:
     """The git work tree holding `root`; raises HistoryError with what to do when there is none or it is shallow."""
     try:
-        top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
+        top = Path(git_output(root, "rev-parse", "--show-toplevel").decode().strip())
     except (HistoryError, FileNotFoundError) as exc:
         raise HistoryError(
             f"{root} 不是 git 仓库（或没有安装 git），无法生成变更记录。请在 git clone 得到的完整仓库中构建；"
             "如确实不需要变更记录，请在 mkdocs.yml 的 gongkai 插件配置中写 history: false。"
         ) from exc
-    if _git(top, "rev-parse", "--is-shallow-repository").decode().strip() == "true":
+    if git_output(top, "rev-parse", "--is-shallow-repository").decode().strip() == "true":
         raise HistoryError(
             "这是浅克隆（shallow clone），只有部分 git 历史，变更记录会不完整。请运行 git fetch --unshallow，"
             "或在 GitHub Actions 的 actions/checkout 中设置 fetch-depth: 0；"
@@ -140,10 +140,10 @@ def read_history(root: Path, schema: Schema) -> History:
     top = repository_top(root)
     prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    if not _git(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip():
+    if not git_output(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip():
         return History(True)
     commits, diffs = _log(top, prefix + "data/catalogues")
-    blobs = _BlobReader(top)
+    blobs = BlobReader(top)
     tracks: dict[str, _Track] = {}
     by_path: dict[str, _Track] = {}
     for commit, rows in zip(commits, diffs, strict=True):
@@ -160,7 +160,7 @@ _HEADER = "%x1e%H%x1f%P%x1f%an%x1f%cI%x1f%s%x1f%b%x1d"
 
 
 def _log(top: Path, path: str) -> tuple[list[Commit], list[list[tuple[str, str, str, str, str]]]]:
-    raw = _git(top, "log", "--first-parent", "--diff-merges=first-parent", "--raw", "-M", "--no-abbrev",
+    raw = git_output(top, "log", "--first-parent", "--diff-merges=first-parent", "--raw", "-M80%", "--no-abbrev",
                "--reverse", "-z", f"--format={_HEADER}", "--", path).decode("utf-8", "replace")
     records = []
     second_parents: dict[str, str] = {}
@@ -201,7 +201,7 @@ def _log(top: Path, path: str) -> tuple[list[Commit], list[list[tuple[str, str, 
 
 def _authors(top: Path, shas: set[str]) -> dict[str, str]:
     """The authors of pull-request heads, so a merge is credited to whoever wrote the change."""
-    out = _git(top, "log", "--no-walk", "--stdin", "--format=%H%x1f%an", input="\n".join(sorted(shas)).encode())
+    out = git_output(top, "log", "--no-walk", "--stdin", "--format=%H%x1f%an", input="\n".join(sorted(shas)).encode())
     return dict(line.split("\x1f", 1) for line in out.decode("utf-8", "replace").splitlines() if "\x1f" in line)
 
 
@@ -300,9 +300,9 @@ def _apply(status: str, commit: Commit, old_blob: str, new_blob: str, old_path: 
         track.versions.append(_Version(Change("modified", commit, new_path), new_blob))
 
 
-def _uncommitted(top: Path, prefix: str, by_path: dict[str, _Track], tracks: dict[str, _Track], blobs: _BlobReader) -> None:
+def _uncommitted(top: Path, prefix: str, by_path: dict[str, _Track], tracks: dict[str, _Track], blobs: BlobReader) -> None:
     """Working-tree edits under data/catalogues, so `mkdocs serve` never credits them to the last commit."""
-    out = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", prefix + "data/catalogues")
+    out = git_output(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", prefix + "data/catalogues")
     for item in out.decode("utf-8", "replace").split("\0"):
         if len(item) < 4:
             continue
@@ -321,7 +321,7 @@ def _uncommitted(top: Path, prefix: str, by_path: dict[str, _Track], tracks: dic
         track.versions.append(_Version(Change(kind, None, path), sha))
 
 
-class _BlobReader:
+class BlobReader:
     """Streams blob contents with one `git cat-file --batch`; working-tree texts join under pseudo ids."""
 
     def __init__(self, top: Path) -> None:
@@ -338,7 +338,7 @@ class _BlobReader:
         contents = {k: v for k, v in self.staged.items() if k in shas}
         if not wanted:
             return contents
-        out = _git(self.top, "cat-file", "--batch", input=("\n".join(wanted) + "\n").encode())
+        out = git_output(self.top, "cat-file", "--batch", input=("\n".join(wanted) + "\n").encode())
         offset = 0
         for sha in wanted:
             end = out.index(b"\n", offset)
