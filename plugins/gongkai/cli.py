@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import scaffold
 from .clock import CHINA
 from .history import HistoryError, as_data, read_history
 from .paths import Layout, find_root
@@ -105,6 +106,7 @@ COMMANDS: dict[str, Command] = {
     "validate": (_configure_validate, _validate),
     "history": (_configure_history, _history),
     "review": (_configure_review, _review),
+    "new": (scaffold.configure, scaffold.run),
 }
 
 

@@ -49,7 +49,7 @@ class SourceDoc:
     """Plain scalars YAML 1.1 reads as dates, kept as the text written; validation decides where they may stand."""
 
 
-_IMPLICIT = Resolver.yaml_implicit_resolvers
+IMPLICIT_RESOLVERS = Resolver.yaml_implicit_resolvers
 
 
 class _Reader(CParser, Resolver):  # type: ignore[misc]
@@ -72,7 +72,7 @@ class _Reader(CParser, Resolver):  # type: ignore[misc]
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
             if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                for tag, regexp in IMPLICIT_RESOLVERS.get(value[:1], ()):
                     if regexp.match(value):
                         return tag
             return STR

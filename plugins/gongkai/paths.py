@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -119,3 +120,23 @@ def _bad_slug(value: str, what: str) -> str:
         f"{what}“{value}”不合规：只能用小写英文字母、数字和连字符“-”（例如 zuidi-shenghuo-baozhang），"
         "因为它会成为网址的一部分。请改名。"
     )
+
+
+MAX_SLUG = 60
+
+
+def slugify(title: str, taken: Collection[str] = ()) -> str:
+    """A URL-safe file name from a Chinese title (pinyin syllables joined by '-'), unique among `taken`."""
+    from pypinyin import lazy_pinyin
+
+    words = [re.sub(r"[^a-z0-9]+", "-", w.lower()).strip("-") for w in lazy_pinyin(title, errors="default")]
+    slug = ""
+    for word in filter(None, "-".join(words).split("-")):
+        if len(slug) + len(word) + 1 > MAX_SLUG:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    slug = slug or "shixiang"
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate
