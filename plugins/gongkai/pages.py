@@ -15,7 +15,7 @@ from typing import Any, Literal
 from .history import Change, EntryHistory, History
 from .model import Catalogue, Domain, Entry, Repository, SitePage
 
-PageKind = Literal["home", "domain", "catalogue", "entry", "search", "removed", "changes"]
+PageKind = Literal["home", "domain", "catalogue", "entry", "search", "removed", "changes", "form", "fields"]
 CHANGES_PER_PAGE = 50
 RECENT_ON_HOME = 10
 NO_HISTORY = History(False, "构建时已在 mkdocs.yml 中关闭变更记录（history: false）")
@@ -72,6 +72,7 @@ def changes_src(page: int) -> str:
 
 
 HOME_SRC, SEARCH_SRC = "index.md", "search.md"
+FORM_SRC, FIELDS_SRC = "contribute/form.md", "contribute/fields.md"
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,8 @@ def build_pages(repo: Repository, history: History = NO_HISTORY) -> list[PageSpe
         PageSpec(HOME_SRC, "首页", "home", {"domains": domains, "counts": counts, "catalogues": catalogues,
                                            "recent": rows[:RECENT_ON_HOME], **trail}),
         PageSpec(SEARCH_SRC, "搜索", "search", {"domains": domains, "catalogues": catalogues}),
+        PageSpec(FORM_SRC, "在线填写事项", "form", {"domains": domains, "catalogues": catalogues}),
+        PageSpec(FIELDS_SRC, "字段说明", "fields", {}),
     ]
     total = max(1, -(-len(rows) // CHANGES_PER_PAGE))
     for number in range(1, total + 1):

@@ -17,9 +17,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import search
+from .clock import build_time
+from .contribute import form_assets
 from .feeds import feed_outputs, history_outputs
 from .history import History, HistoryError, read_history
-from .pages import NO_HISTORY, PageSpec, build_pages, catalogues_in_order, site_page_entries
+from .pages import FIELDS_SRC, FORM_SRC, NO_HISTORY, PageSpec, build_pages, catalogues_in_order, site_page_entries
 from .paths import Layout
 from .problems import format_text
 from .render import OVERRIDES, render, render_template
@@ -56,6 +58,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.linked: dict[str, list[Entry]] = {}
         self.layout: Layout | None = None
         self.history: History = NO_HISTORY
+        self.built = build_time()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.repository, self.specs, self.linked = None, {}, {}  # the plugin object survives `mkdocs serve` rebuilds
@@ -79,6 +82,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         log.info("gongkai: %d 个领域，%d 个目录，%d 个事项", len(self.repository.domains),
                  len(self.repository.catalogues), len(self.repository.entries))
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
+        self.built = build_time()
+        config.extra["gongkai_built"] = self.built.strftime("%Y-%m-%d %H:%M")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -99,6 +104,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         outputs = history_outputs(self.history, config.use_directory_urls)
         if self.history.available:
             outputs |= feed_outputs(self.repository, self.history, config.site_url or "http://localhost/", config.use_directory_urls)
+        texts = [e.title for e in self.repository.entries] + [e.l1 for e in self.repository.entries]
+        outputs |= form_assets(self.schemas["entry"].document, texts)
         for path, content in outputs.items():
             files.append(File.generated(config, path, content=content))
         self.linked = site_page_entries(self.repository)
@@ -121,7 +128,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             {"领域": [{str(escape(d.name)): f"domains/{d.slug}.md"} for d in repo.domains_in_order]},
             {"最近更新": "changes/index.md"},
             {"搜索": "search.md"},
-            *sorted(own),
+            {"参与维护": [p for p in ("contribute/index.md", FORM_SRC, FIELDS_SRC) if p in own or p in self.specs]},
+            *sorted(p for p in own if not p.startswith("contribute/")),
         ]
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -130,7 +138,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         spec = self.specs.get(page.file.src_uri)
         options = {"page_url": page.url, "schemas": self.schemas, "directory_urls": config.use_directory_urls}
         if spec is not None:
-            return render(spec, edit_url=page.edit_url, repo_url=self._repo_url(config), **options)
+            return render(spec, edit_url=page.edit_url, repo_url=self._repo_url(config), new_file_url=self._new_file_url(config),
+                          today=self.built.date(), **options)
         linked = self.linked.get(page.file.src_uri)
         if linked:
             pairs = [(e, self.repository.catalogues[e.catalogue]) for e in linked]
@@ -142,6 +151,13 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         """Commit and pull-request links, for repositories on GitHub."""
         url = (config.repo_url or "").rstrip("/")
         return url if url.startswith("https://github.com/") else ""
+
+    @staticmethod
+    def _new_file_url(config: MkDocsConfig) -> str:
+        """GitHub's new-file page for the default branch (from edit_uri, e.g. edit/main/docs/), or '' elsewhere."""
+        repo = GongkaiPlugin._repo_url(config)
+        parts = (config.edit_uri or "").strip("/").split("/")
+        return f"{repo}/new/{parts[1]}/" if repo and len(parts) >= 2 and parts[0] == "edit" else ""
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or not self.config.search:
