@@ -31,6 +31,7 @@ def environment() -> Environment:
     env.filters["describe"] = describe
     env.filters["moment"] = lambda moment: moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
     env.filters["day"] = lambda moment: moment.astimezone(CHINA).strftime("%Y-%m-%d")
+    env.filters["days_before"] = lambda moment, today: (today - moment.astimezone(CHINA).date()).days
     return env
 
 
