@@ -146,3 +146,17 @@ def test_a_docs_page_colliding_with_a_generated_page_fails(site_repo: Repo, tmp_
     proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode != 0
     assert "docs/index.md 与自动生成的页面重名" in proc.stderr
+
+
+def test_field_reference_is_generated_from_the_schema(sample_site: Path) -> None:
+    from gongkai.schema import load_schemas
+
+    page = html(sample_site, "contribute/fields")
+    schemas = load_schemas(PROJECT / "schema")
+    for kind in ("entry", "catalogue", "domain"):
+        schema = schemas[kind]
+        for name, label in schema.field_names(()).items():
+            assert f"<code>{name}</code> {label}" in page, (kind, name)
+    for clause_kind, label in schemas["entry"].at(("time_limit", "clauses", 0, "kind"))["x-enum-labels"].items():
+        assert f"<code>{clause_kind}</code>（{label}）" in page
+    assert "本站内容更新于" in html(sample_site, "")
