@@ -1,0 +1,332 @@
+"""`gongkai export`: entries -> the standard catalogue sheet (.xlsx, .csv) or a versioned JSON list.
+
+The sheet is what departments know: the national sample table's columns in the official order,
+channels as a ■/□ checklist over the whole vocabulary, √ columns for 公开对象/公开方式/公开层级,
+公开依据 as numbered lines. Columns at the right carry what that layout cannot hold (the entry's
+file, the structured time limit, the published documents), so `gongkai import-xlsx` reads an
+exported file back into the very same entries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .excel import (
+    CHECKED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    FORMULA_START,
+    JSON_FORMAT,
+    JSON_VERSION,
+    TICK,
+    UNCHECKED,
+    References,
+    SheetColumn,
+    channel_text,
+    channel_vocabulary,
+    file_mode,
+    find_catalogue,
+    find_domain,
+    format_basis,
+    standard_columns,
+    usage_error,
+)
+from .model import Catalogue, Domain, Entry, Repository
+from .paths import Layout
+from .problems import format_text
+from .schema import Schema, load_schemas
+from .validate import validate
+
+FORMATS = ("xlsx", "csv", "json")
+INSTRUCTIONS_SHEET = "填写说明"
+
+
+def entry_data(entry: Entry) -> dict[str, Any]:
+    """The entry as its file holds it (schema field order, optional fields only when set)."""
+    data: dict[str, Any] = {"l1": entry.l1, "title": entry.title}
+    if entry.l3:
+        data["l3"] = entry.l3
+    data["content"] = entry.content
+    data["basis"] = [{k: v for k, v in (("title", b.title), ("number", b.number), ("articles", b.articles)) if v}
+                     for b in entry.basis]
+    data["time_limit"] = time_limit_data(entry)
+    data["subject"] = entry.subject
+    data["channels"] = list(entry.channels)
+    if entry.channels_other:
+        data["channels_other"] = list(entry.channels_other)
+    data["audience"] = entry.audience
+    if entry.audience_detail:
+        data["audience_detail"] = entry.audience_detail
+    data["mode"] = entry.mode
+    data["level"] = list(entry.level)
+    if entry.published:
+        data["published"] = [{k: v for k, v in (("title", p.title), ("url", p.url), ("date", p.date), ("page", p.page)) if v}
+                             for p in entry.published]
+    if entry.note:
+        data["note"] = entry.note
+    return data
+
+
+def time_limit_data(entry: Entry) -> dict[str, Any]:
+    limit = entry.time_limit
+    clauses = [{k: v for k, v in vars(c).items() if v not in ("", None)} for c in limit.clauses]
+    data: dict[str, Any] = {"text": limit.text, "clauses": clauses}
+    if limit.law_may_override:
+        data["law_may_override"] = True
+    return data
+
+
+def _cell_lines(text: str) -> str:
+    """Long fields end with a line break in their files; a cell does not need it (import puts it back)."""
+    return text[:-1] if text.endswith("\n") else text
+
+
+def row_values(entry: Entry, columns: list[SheetColumn], repo: Repository, vocabulary: list[str], number: int) -> list[Any]:
+    data = entry_data(entry)
+    values: dict[str, Callable[[], Any]] = {
+        "seq": lambda: number,
+        "l1": lambda: entry.l1,
+        "title": lambda: entry.title,
+        "content": lambda: _cell_lines(entry.content),
+        "basis": lambda: format_basis(data["basis"]),
+        "time_limit": lambda: _cell_lines(entry.time_limit.text),
+        "subject": lambda: entry.subject,
+        "channels": lambda: channel_text(entry.channels, entry.channels_other, vocabulary),
+        "domain": lambda: repo.domains[entry.domain].name,
+        "id": lambda: entry.id,
+        "l3": lambda: entry.l3,
+        "channels_other": lambda: "\n".join(entry.channels_other) if "其他" in entry.channels else "",
+        "time_json": lambda: json.dumps(data["time_limit"], ensure_ascii=False),
+        "published_json": lambda: json.dumps(data["published"], ensure_ascii=False) if entry.published else "",
+        "note": lambda: _cell_lines(entry.note),
+    }
+    out: list[Any] = []
+    for column in columns:
+        if column.key == "audience":
+            chosen = entry.audience == column.option
+            out.append((entry.audience_detail or TICK) if chosen and column.option == "特定群体" else TICK if chosen else "")
+        elif column.key == "mode":
+            out.append(TICK if entry.mode == column.option else "")
+        elif column.key == "level":
+            out.append(TICK if column.option in entry.level else "")
+        else:
+            out.append(values[column.key]())
+    return out
+
+
+def _sort_key(repo: Repository) -> Callable[[Entry], tuple[Any, ...]]:
+    """County before its townships, domains in their official order, first-level items in the guideline's order."""
+
+    def key(entry: Entry) -> tuple[Any, ...]:
+        domain = repo.domains[entry.domain]
+        l1_order = [item.l1 for item in domain.standard_items]
+        position = l1_order.index(entry.l1) if entry.l1 in l1_order else len(l1_order)
+        return entry.catalogue, domain.order, domain.slug, position, entry.l1, entry.id
+
+    return key
+
+
+# ---------------------------------------------------------------- writers
+
+
+def _write_atomic(out: Path, write: Callable[[Path], None]) -> None:
+    """Write next to the target and rename over it, so a failed export never leaves half a file."""
+    handle, name = tempfile.mkstemp(dir=out.parent, prefix=".gongkai-", suffix=out.suffix)
+    os.close(handle)
+    try:
+        write(Path(name))
+        os.chmod(name, file_mode(out))
+        os.replace(name, out)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'") or "目录"
+    clean, n = clean[:31], 2
+    candidate = clean
+    while candidate in taken:
+        suffix = f"（{n}）"
+        candidate, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def write_xlsx(path: Path, groups: list[tuple[Catalogue, list[Entry]]], columns: list[SheetColumn], repo: Repository,
+               vocabulary: list[str], domain: Domain | None) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    taken: set[str] = set()
+    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    extra_fill = PatternFill("solid", fgColor="EDEDED")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    first_extra = next(i for i, c in enumerate(columns) if c.key == "domain")
+    for catalogue, entries in groups:
+        ws = book.create_sheet(_sheet_name(catalogue.name, taken))
+        width = len(columns)
+        title = catalogue.name + (f"（{domain.name}领域）" if domain else "")
+        put(ws, 1, 1, title).font = Font(bold=True, size=14)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        ws.row_dimensions[1].height = 28
+        index = 0
+        while index < width:
+            column = columns[index]
+            span = 1
+            while column.group and index + span < width and columns[index + span].group == column.group:
+                span += 1
+            if column.group:
+                put(ws, 2, index + 1, column.group)
+                ws.merge_cells(start_row=2, start_column=index + 1, end_row=2, end_column=index + span)
+                for offset in range(span):
+                    put(ws, 3, index + offset + 1, columns[index + offset].label)
+            else:
+                put(ws, 2, index + 1, column.label)
+                ws.merge_cells(start_row=2, start_column=index + 1, end_row=3, end_column=index + 1)
+            index += span
+        for row in (2, 3):
+            for col in range(1, width + 1):
+                cell = ws.cell(row, col)
+                cell.font, cell.alignment = header_font, centre
+                cell.fill = extra_fill if col > first_extra else header_fill
+        for number, entry in enumerate(entries, 1):
+            for col, value in enumerate(row_values(entry, columns, repo, vocabulary, number), 1):
+                cell = put(ws, number + 3, col, value)
+                cell.alignment = centre if columns[col - 1].option or col == 1 else wrap
+        for col, column in enumerate(columns, 1):
+            ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(column.key, 6 if column.option else 14)
+        ws.freeze_panes = "D4"
+    instructions = book.create_sheet(INSTRUCTIONS_SHEET)
+    for row, line in enumerate(_instructions(columns, vocabulary), 1):
+        put(instructions, row, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
+    instructions.column_dimensions["A"].width = 120
+    book.save(path)
+
+
+_WIDTHS = {"seq": 6, "l1": 14, "title": 18, "content": 40, "basis": 40, "time_limit": 24, "subject": 16, "channels": 36,
+           "domain": 12, "id": 36, "l3": 14, "channels_other": 20, "time_json": 30, "published_json": 30, "note": 24}
+
+
+def put(ws: Any, row: int, col: int, value: Any) -> Any:
+    """Set a cell; text is always stored as text, so a value such as '=1+1' never becomes a formula."""
+    cell = ws.cell(row, col)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would store '=…' as a formula
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True  # and Excel keeps it as text when someone edits the cell
+    return cell
+
+
+def _instructions(columns: list[SheetColumn], vocabulary: list[str]) -> list[str]:
+    extras = "、".join(c.label for c in columns if c.key in ("domain", "id", "l3", "channels_other", "time_json",
+                                                                  "published_json", "note"))
+    return [
+        "本表由 gongkai export 导出，修改后可用 gongkai import-xlsx 导回（导回时不读取本工作表）。",
+        "每一行是一个公开事项。一级事项、二级事项、公开内容、公开依据、公开时限、公开主体必须填写；同一领域内二级事项不能重名。",
+        f"公开渠道和载体：在渠道名前写 {CHECKED} 表示选中、{UNCHECKED} 表示不选。可选的渠道：{'、'.join(vocabulary)}。"
+        f"选“其他”时写成“{CHECKED}其他：具体渠道”，或在右侧“其他渠道”列每行写一个。",
+        f"公开对象、公开方式、公开层级：在相应的列打 {TICK}，公开对象和公开方式各只能选一个；公开对象为特定群体时，"
+        "在“特定群体”列直接写明是哪些人（例如“申请人”）。",
+        "公开依据：每行一个文件，写成“1.《文件名称》（文号）第…条”。",
+        f"右侧灰色的列（{extras}）用于原样导回："
+        "“事项编号”是事项文件的位置，请不要修改，新增的事项请留空；“时限结构（JSON）”和“已公开内容（JSON）”请不要手工修改，"
+        "修改公开时限原文后会自动重新识别。",
+    ]
+
+
+def write_csv(path: Path, entries: list[Entry], columns: list[SheetColumn], repo: Repository, vocabulary: list[str]) -> None:
+    """One header row of the sub-labels (全社会, 主动, 县级…), UTF-8 with a byte-order mark.
+
+    Excel decodes a CSV without a BOM with the system code page (GBK on Chinese Windows) and garbles
+    UTF-8 text; with the BOM it reads UTF-8. Cells Excel would run as formulas get a leading '.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.label for c in columns])
+    for number, entry in enumerate(entries, 1):
+        writer.writerow([guard(v) if isinstance(v, str) else v for v in row_values(entry, columns, repo, vocabulary, number)])
+    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+
+
+def guard(text: str) -> str:
+    """A leading ' keeps Excel from running a cell as a formula; import removes it again."""
+    return "'" + text if text.startswith((*FORMULA_START, "'", "\t", "\r")) else text
+
+
+def write_json(path: Path, entries: list[Entry]) -> None:
+    document = {
+        "format": JSON_FORMAT,
+        "version": JSON_VERSION,
+        "entries": [{"id": e.id, "catalogue": e.catalogue, "domain": e.domain, "slug": e.slug, "data": entry_data(e)}
+                    for e in entries],
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- command
+
+
+def run_export(args: argparse.Namespace, layout: Layout) -> int:
+    out: Path = args.output
+    fmt = args.format or out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        return usage_error(f"无法从输出文件名 {out} 判断格式。请加上 --format xlsx、--format csv 或 --format json。")
+    if not out.parent.is_dir():
+        return usage_error(f"输出文件夹 {out.parent} 不存在。请先创建它，或换一个输出路径。")
+    if out.is_dir():
+        return usage_error(f"{out} 是一个文件夹。请写出输出文件名，例如 {out / ('目录.' + fmt)}。")
+    result = validate(layout)
+    if result.repository is None:
+        print(format_text(result.problems))
+        print("仓库中有数据错误，未导出。请先按上面的提示修正（可运行 gongkai validate 查看），再导出。")
+        return EXIT_PROBLEMS
+    repo = result.repository
+    schemas = load_schemas(layout.schema)
+    refs = References(schemas, repo.domains, repo.catalogues, ())
+    catalogue: Catalogue | None = None
+    domain: Domain | None = None
+    if args.catalogue:
+        found = find_catalogue(refs, args.catalogue)
+        if isinstance(found, str):
+            return usage_error(found)
+        catalogue = found
+    if args.domain:
+        found_domain = find_domain(refs, args.domain)
+        if isinstance(found_domain, str):
+            return usage_error(found_domain)
+        domain = found_domain
+    entries = sorted((e for e in repo.entries
+                      if (catalogue is None or e.catalogue == catalogue.slug) and (domain is None or e.domain == domain.slug)),
+                     key=_sort_key(repo))
+    schema: Schema = schemas["entry"]
+    columns = standard_columns(schema)
+    vocabulary = channel_vocabulary(schema)
+    if fmt == "json":
+        _write_atomic(out, lambda path: write_json(path, entries))
+    elif fmt == "csv":
+        _write_atomic(out, lambda path: write_csv(path, entries, columns, repo, vocabulary))
+    else:
+        shown = [catalogue] if catalogue else sorted(repo.catalogues.values(), key=lambda c: c.slug)
+        groups = [(c, [e for e in entries if e.catalogue == c.slug]) for c in shown]
+        groups = [g for g in groups if g[1]] or groups[:1]
+        _write_atomic(out, lambda path: write_xlsx(path, groups, columns, repo, vocabulary, domain))
+    where = f"目录“{catalogue.name}”" if catalogue else "全部目录"
+    print(f"已导出{where}{f'“{domain.name}”领域' if domain else ''}的 {len(entries)} 个事项到 {out}。")
+    if not entries:
+        print("没有符合条件的事项，导出的文件只有表头。")
+    return EXIT_OK
+
