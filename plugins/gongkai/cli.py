@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import excel, scaffold
+from . import codeowners, excel, scaffold
 from .clock import CHINA
 from .history import HistoryError, as_data, read_history
 from .paths import Layout, find_root
@@ -107,6 +107,7 @@ COMMANDS: dict[str, Command] = {
     "history": (_configure_history, _history),
     "review": (_configure_review, _review),
     "new": (scaffold.configure, scaffold.run),
+    "codeowners": (codeowners.configure, codeowners.run),
     "import-xlsx": excel.IMPORT_COMMAND,
     "export": excel.EXPORT_COMMAND,
 }
