@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import codeowners, excel, scaffold
+from . import codeowners, excel, linkcheck, scaffold
 from .clock import CHINA
 from .history import HistoryError, as_data, read_history
 from .paths import Layout, find_root
@@ -108,6 +108,8 @@ COMMANDS: dict[str, Command] = {
     "review": (_configure_review, _review),
     "new": (scaffold.configure, scaffold.run),
     "codeowners": (codeowners.configure, codeowners.run),
+    "check-links": (linkcheck.configure_links, linkcheck.run_links),
+    "check-markup": (linkcheck.configure_markup, linkcheck.run_markup),
     "import-xlsx": excel.IMPORT_COMMAND,
     "export": excel.EXPORT_COMMAND,
 }

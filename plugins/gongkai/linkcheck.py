@@ -1,0 +1,315 @@
+"""Checks of the built site before it is published: every internal link resolves, and no entry text became markup.
+
+Both read each HTML page once with the standard library's parser, so they run on a plain folder
+(whatever built it) and stay fast on thousands of pages: every file name is listed once, every
+page's ids are kept from its one parse, and no link costs a file-system call.
+External links (http, https, mailto, ...) are not followed here; a separate, non-blocking checker does that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import posixpath
+import re
+import sys
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .paths import Layout
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+HTML_SUFFIXES = (".html", ".htm")
+LINK_ATTRIBUTES = frozenset({"href", "src", "poster"})
+"""Attributes whose value is one URL the browser loads or follows."""
+TOP_FRAGMENTS = frozenset({"", "top"})
+"""Fragments every page has: HTML scrolls to the top for them."""
+
+ARTICLE_CLASS = "md-content__inner"
+"""mkdocs-material's content area: everything the data and docs/ put on a page lands inside it."""
+FORBIDDEN_IN_ARTICLE = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
+                                  "base", "link", "meta", "template"})
+"""Tags our templates and Markdown never write into the content area; an entry field that became markup would."""
+HEAD_TAGS = frozenset({"title", "meta", "link", "script", "style", "base", "noscript", "template"})
+"""All that may stand in <head>: anything else there means a title or description broke out of its element."""
+SCRIPT_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript"})
+"""<script> types a browser runs; others (the theme's application/json configuration) are inert data."""
+URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
+URL_ATTRIBUTES = LINK_ATTRIBUTES | {"action", "formaction", "srcset", "xlink:href"}
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20]")
+"""Browsers drop these inside a scheme: `java\tscript:` runs like `javascript:`."""
+_STRING_LITERAL = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'")
+
+
+@dataclass
+class PageScan:
+    """What one parse of a page yields for both checks."""
+
+    ids: set[str] = field(default_factory=set)
+    links: list[str] = field(default_factory=list)
+    markup: list[str] = field(default_factory=list)
+    """Chinese descriptions of markup that should not be there (without the page name)."""
+    scripts: list[str] = field(default_factory=list)
+    """Scripts that are not files of the site: inline ones (string literals blanked, so that the theme's
+    relative paths compare equal across pages) and external ones (`src=` and their address)."""
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scan = PageScan()
+        self._in_head = False
+        self._article_depth = 0
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        scan = self.scan
+        values = {name: value or "" for name, value in attrs}
+        if "id" in values:
+            scan.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            scan.ids.add(values["name"])
+        for name, value in values.items():
+            if name in LINK_ATTRIBUTES:
+                scan.links.append(value)
+            elif name == "srcset":
+                scan.links.extend(part.split()[0] for part in value.split(",") if part.strip())
+            if name.startswith("on"):
+                scan.markup.append(f"<{tag}> 带有事件处理属性 {name}")
+            elif name in URL_ATTRIBUTES:
+                compact = _CONTROL_OR_SPACE.sub("", value)
+                if compact.lower().startswith(DANGEROUS_SCHEMES):
+                    scan.markup.append(f"<{tag}> 的 {name} 属性是可执行的链接（{compact[:20]}…）")
+
+        if tag == "head":
+            self._in_head = True
+        elif self._in_head and tag not in HEAD_TAGS:
+            scan.markup.append(f"<head> 中出现了 <{tag}> 标签（标题或描述中的文字可能变成了网页代码）")
+        if self._article_depth:
+            if tag == "article":
+                self._article_depth += 1
+            if tag in FORBIDDEN_IN_ARTICLE and not (tag == "script" and values.get("src")):
+                scan.markup.append(f"正文中出现了 <{tag}> 标签")
+        elif tag == "article" and ARTICLE_CLASS in values.get("class", "").split():
+            self._article_depth = 1
+        if tag == "script" and values.get("type", "").strip().lower() in SCRIPT_TYPES:
+            source = values.get("src")
+            if source is None:
+                self._script = []
+            elif URL_SCHEME.match(source.strip()) or source.strip().startswith("//"):
+                scan.scripts.append(f"src={source.strip()}")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self._in_head = False
+        elif tag == "article" and self._article_depth:
+            self._article_depth -= 1
+        elif tag == "script" and self._script is not None:
+            self.scan.scripts.append(_STRING_LITERAL.sub('""', "".join(self._script)).strip())
+            self._script = None
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
+
+
+def scan_page(path: Path) -> PageScan:
+    scanner = _Scanner()
+    scanner.feed(path.read_text(encoding="utf-8", errors="replace"))
+    scanner.close()
+    return scanner.scan
+
+
+PARALLEL_FROM = 200
+"""Pages from which parsing is spread over processes: the pure-Python parser reads about 5 MB/s on one core."""
+
+
+def _scan_all(paths: list[Path]) -> list[PageScan]:
+    """Scan pages, on every core when there are many. Forked workers need no re-import of the caller's
+    `__main__` (spawn would); fork is only safe while this process has a single thread, else one core."""
+    workers = min(os.cpu_count() or 1, 8)
+    if (len(paths) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [scan_page(path) for path in paths]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(scan_page, paths, chunksize=max(16, len(paths) // (workers * 8))))
+
+
+@dataclass
+class Site:
+    """A built site: its files (site-relative, forward slashes) and one scan per HTML page."""
+
+    root: Path
+    files: set[str]
+    folders: set[str]
+    pages: dict[str, PageScan]
+    base_path: str = "/"
+
+    @classmethod
+    def read(cls, root: Path, base_path: str | None = None) -> Site:
+        files: set[str] = set()
+        folders: set[str] = {""}
+        for current, dirs, names in os.walk(root):
+            rel = Path(current).relative_to(root).as_posix()
+            prefix = "" if rel == "." else rel + "/"
+            folders.update(prefix + d for d in dirs)
+            files.update(prefix + n for n in names)
+        html = sorted(rel for rel in files if rel.endswith(HTML_SUFFIXES))
+        pages = dict(zip(html, _scan_all([root / rel for rel in html]), strict=True))
+        return cls(root, files, folders, pages, _normal_base(base_path) if base_path else infer_base_path(root))
+
+    def resolve(self, page: str, href: str) -> tuple[str, str] | None:
+        """The file `href` on `page` points at and its fragment; None for external links."""
+        parts = urlsplit(href.strip())
+        if parts.scheme or parts.netloc or URL_SCHEME.match(href.strip()):
+            return None
+        path, fragment = unquote(parts.path), unquote(parts.fragment)
+        if not path:
+            return page, fragment
+        if path.startswith("/"):
+            if not (path + "/").startswith(self.base_path):
+                return path, fragment  # outside the folder the site is served from
+            joined = path[len(self.base_path):]
+        else:
+            joined = posixpath.join(posixpath.dirname(page), path)
+        target = posixpath.normpath(joined) if joined else ""
+        if target in (".", ""):
+            target = ""
+        elif target.startswith("../") or target == "..":
+            return "/" + target, fragment  # above the site's root
+        if target in self.folders:
+            return posixpath.join(target, "index.html"), fragment
+        if path.endswith("/"):
+            target += "/"
+        return target, fragment
+
+
+def infer_base_path(root: Path) -> str:
+    """The URL path the site is served under (`/gongkai-data/` on a project page), read from sitemap.xml.
+
+    MkDocs writes site-absolute links (the 404 page's) under site_url's path; the sitemap lists every page
+    under it, so the longest common folder of its addresses is that path. Without a sitemap: `/`.
+    """
+    sitemap = root / "sitemap.xml"
+    if not sitemap.is_file():
+        return "/"
+    paths = [urlsplit(loc).path for loc in re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", sitemap.read_text(encoding="utf-8"))]
+    if not paths:
+        return "/"
+    return _normal_base(posixpath.commonpath(paths))
+
+
+def _normal_base(path: str) -> str:
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
+@dataclass(frozen=True, order=True)
+class BrokenLink:
+    page: str
+    href: str
+    target: str
+
+    def text(self) -> str:
+        return f"{self.page}: 链接 {self.href} 指向的 {self.target} 不存在"
+
+
+def broken_links(site: Site) -> list[BrokenLink]:
+    """Every internal link or resource whose file, or whose #fragment on an HTML page, is missing."""
+    broken: set[BrokenLink] = set()
+    for page, scan in site.pages.items():
+        for href in scan.links:
+            resolved = site.resolve(page, href)
+            if resolved is None:
+                continue
+            target, fragment = resolved
+            if target not in site.files:
+                broken.add(BrokenLink(page, href, target or "/"))
+            elif fragment not in TOP_FRAGMENTS and target in site.pages and fragment not in site.pages[target].ids:
+                broken.add(BrokenLink(page, href, f"{target}#{fragment}"))
+    return sorted(broken)
+
+
+@dataclass(frozen=True, order=True)
+class MarkupProblem:
+    page: str
+    message: str
+
+    def text(self) -> str:
+        return f"{self.page}: {self.message}"
+
+
+def markup_problems(site: Site) -> list[MarkupProblem]:
+    """Markup no template writes: the sign that some entry text reached the page unescaped.
+
+    Inline and external scripts are the theme's when every page carries them; one found on some pages
+    only came from those pages' content. Scripts that are files of the site are ours.
+    """
+    problems = {MarkupProblem(page, message) for page, scan in site.pages.items() for message in scan.markup}
+    if site.pages:
+        common = set.intersection(*(set(scan.scripts) for scan in site.pages.values()))
+        for page, scan in site.pages.items():
+            for script in scan.scripts:
+                if script not in common:
+                    excerpt = " ".join(script.split())[:40]
+                    problems.add(MarkupProblem(page, f"出现了不属于网站主题的脚本（开头：{excerpt}）"))
+    return sorted(problems)
+
+
+def _report(lines: Iterable[str], summary: str) -> int:
+    found = list(lines)
+    for line in found:
+        print(line)
+    if found:
+        print(summary.format(n=len(found)), file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _read_site(folder: Path, base_path: str | None) -> Site | None:
+    if not folder.is_dir():
+        print(f"找不到网站文件夹 {folder}。请先运行 mkdocs build --strict 构建网站。", file=sys.stderr)
+        return None
+    return Site.read(folder, base_path)
+
+
+def _add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site", type=Path, help="构建好的网站文件夹，例如 site")
+    parser.add_argument("--base-path", help="网站发布在哪个网址路径下，例如 /gongkai-data/（默认从 sitemap.xml 推断）")
+
+
+def configure_links(commands: Any) -> None:
+    parser = commands.add_parser("check-links", help="检查构建好的网站中站内链接和资源是否都存在",
+                                 description="检查网站中每个站内链接、图片、脚本和样式（含 #锚点）是否指向存在的文件；"
+                                             "站外链接（http、https、mailto）不在这里检查。")
+    _add_site_arguments(parser)
+
+
+def run_links(args: argparse.Namespace, layout: Layout) -> int:
+    site = _read_site(args.site, args.base_path)
+    if site is None:
+        return EXIT_USAGE
+    return _report((b.text() for b in broken_links(site)),
+                   "共 {n} 个站内链接失效。请修改链接，或补上它指向的页面、文件或锚点，然后重新构建。")
+
+
+def configure_markup(commands: Any) -> None:
+    parser = commands.add_parser("check-markup", help="检查构建好的网站中是否有事项文字变成了网页代码",
+                                 description="检查网站每个页面：正文中不应有脚本、样式、内嵌框架等标签，不应有事件处理属性"
+                                             "和 javascript: 链接，也不应有网站主题之外的脚本。")
+    _add_site_arguments(parser)
+
+
+def run_markup(args: argparse.Namespace, layout: Layout) -> int:
+    site = _read_site(args.site, args.base_path)
+    if site is None:
+        return EXIT_USAGE
+    return _report((p.text() for p in markup_problems(site)),
+                   "共 {n} 处可疑的网页代码：某些文字没有被转义就写进了页面。请检查相应事项或页面的内容和模板，不要发布这个网站。")
