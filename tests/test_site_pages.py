@@ -160,3 +160,14 @@ def test_field_reference_is_generated_from_the_schema(sample_site: Path) -> None
     for clause_kind, label in schemas["entry"].at(("time_limit", "clauses", 0, "kind"))["x-enum-labels"].items():
         assert f"<code>{clause_kind}</code>（{label}）" in page
     assert "本站内容更新于" in html(sample_site, "")
+
+
+def test_a_time_limit_without_clauses_shows_its_wording_and_says_so(site_repo: Repo, tmp_path: Path) -> None:
+    unread = ENTRY.split("  clauses:")[0] + "subject:" + ENTRY.split("\nsubject:")[1]
+    site_repo.write(ENTRY_PATH, unread.replace("制定或获取信息之日起10个工作日内", "根据上级部署适时公开"))
+    proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode == 0, proc.stderr
+    page = html(tmp_path / "site", "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang")
+    assert "<p>根据上级部署适时公开</p>" in page
+    assert "时限尚未结构化" in page
+    assert "gk-clauses" not in page

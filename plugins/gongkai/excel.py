@@ -47,9 +47,6 @@ EXTRA_LABELS = {
 """Columns export adds at the right of the standard layout, in this order. 事项编号 keeps the file an
 exported row came from, so renaming an item in the sheet updates that file instead of creating another."""
 
-REVIEW_NOTE = "待人工核对：未能自动识别时限"
-"""The note of the placeholder clause written for a 公开时限 wording that could not be read; search for it."""
-
 JSON_FORMAT = "gongkai-entries"
 JSON_VERSION = 1
 

@@ -88,6 +88,8 @@ class TimeClause:
 
 @dataclass(frozen=True)
 class TimeLimit:
+    """The wording as written, and its structured reading; no clauses means nobody has read it yet."""
+
     text: str
     clauses: tuple[TimeClause, ...]
     law_may_override: bool = False
@@ -196,7 +198,7 @@ def entry_from(doc: SourceDoc) -> Entry:
         basis=tuple(BasisItem(**b) for b in d["basis"]),
         time_limit=TimeLimit(
             text=limit["text"],
-            clauses=tuple(TimeClause(**c) for c in limit["clauses"]),
+            clauses=tuple(TimeClause(**c) for c in limit.get("clauses", ())),
             law_may_override=limit.get("law_may_override", False),
         ),
         subject=d["subject"],

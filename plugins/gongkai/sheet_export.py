@@ -78,7 +78,9 @@ def entry_data(entry: Entry) -> dict[str, Any]:
 def time_limit_data(entry: Entry) -> dict[str, Any]:
     limit = entry.time_limit
     clauses = [{k: v for k, v in vars(c).items() if v not in ("", None)} for c in limit.clauses]
-    data: dict[str, Any] = {"text": limit.text, "clauses": clauses}
+    data: dict[str, Any] = {"text": limit.text}
+    if clauses:
+        data["clauses"] = clauses
     if limit.law_may_override:
         data["law_may_override"] = True
     return data

@@ -35,7 +35,6 @@ from .excel import (
     FORMULA_START,
     JSON_FORMAT,
     JSON_VERSION,
-    REVIEW_NOTE,
     ChannelReading,
     Channels,
     References,
@@ -895,9 +894,9 @@ class _SheetReader:
                 limit = {"text": text, **{k: stored[k] for k in ("clauses", "law_may_override") if k in stored}}
         if limit is None:
             limit = self.read_time_limit(raw, text, report, n)
-        elif any(isinstance(c, dict) and c.get("note") == REVIEW_NOTE for c in limit.get("clauses", ())):
-            report.append(self.problem(n, "time_limit", f"公开时限“{raw}”还没有人工核对：事项文件中的 time_limit.clauses 仍是占位条款"
-                                       f"（note: {REVIEW_NOTE}）。请把它改成正确的读法并删除占位条款。", "warning"))
+        elif not limit.get("clauses"):
+            report.append(self.problem(n, "time_limit", f"公开时限“{raw}”还没有结构化读法（事项文件中没有 time_limit.clauses），"
+                                       "及时性统计不会计算这个事项。请在事项文件中补上 clauses。", "warning"))
         if limit is not None:
             self.previous_limit = limit
             data["time_limit"] = limit
@@ -912,11 +911,11 @@ class _SheetReader:
         if reading is None:
             report.append(self.problem(
                 n, "time_limit",
-                f"无法自动识别公开时限“{raw}”。已按原文导入，时限条款暂记为一条占位条款（kind: standing，note: {REVIEW_NOTE}），"
-                "它不表示“常态公开”。请打开导入后的事项文件，把 time_limit.clauses 改成正确的读法（例如 kind: deadline、"
-                "anchor: 起算事件、amount: 天数、unit: 工作日）并删除占位条款；或把表格中的时限改成常见写法"
+                f"无法自动识别公开时限“{raw}”。已按原文导入，没有写结构化读法（time_limit.clauses），"
+                "网站会照原文显示，及时性统计不计算这个事项。请在导入后的事项文件中补上 clauses（例如 kind: deadline、"
+                "anchor: 起算事件、amount: 天数、unit: 工作日）；或把表格中的时限改成常见写法"
                 "（例如“信息形成或者变更之日起20个工作日内”）后重新导入。", "warning"))
-            return {"text": text, "clauses": [{"kind": "standing", "note": REVIEW_NOTE}]}
+            return {"text": text}
         limit: dict[str, Any] = {"text": text, "clauses": [dict(clause) for clause in reading.clauses]}
         if reading.law_may_override:
             limit["law_may_override"] = True
