@@ -239,6 +239,43 @@ def test_reimport_updates_in_place_and_reports_unchanged_rows(repo: Repo, gongka
     assert gongkai(repo.root, "validate").code == 0
 
 
+def test_reimport_keeps_every_comment_the_department_wrote(repo: Repo, gongkai) -> None:
+    hand = (ENTRY.replace("title: 最低生活保障", "title: 最低生活保障  # 2024 年按县委文件改名")
+            .replace("basis:", "# 依据以省厅通知为准\nbasis:")
+            .replace("  - title: 《社会救助暂行办法》", "  # 第一条依据\n  - title: 《社会救助暂行办法》")
+            + "\n# 文件结尾：联系人 县民政局办公室\n")
+    repo.write(ENTRY_PATH, hand)
+    scaffolded = gongkai(repo.root, "new", "--catalogue", "test-xian", "--domain", "shehui-jiuzhu", "--l1", "救助对象认定",
+                         "--title", "临时救助")
+    assert scaffolded.code == 0, scaffolded.err
+    new_file = next(p for p in (repo.root / FOLDER).glob("*.yml") if p.name != Path(ENTRY_PATH).name)
+    scaffold_text = new_file.read_text(encoding="utf-8")
+    assert gongkai(repo.root, "export", "--catalogue", "test-xian", "-o", "出.xlsx").code == 0
+    book = openpyxl.load_workbook(repo.root / "出.xlsx")
+    sheet = book.active
+    for row in sheet.iter_rows(min_row=4):
+        if row[2].value in ("最低生活保障", "临时救助"):
+            row[3].value = "改过的公开内容。"
+    book.save(repo.root / "出.xlsx")
+    result = gongkai(repo.root, "import-xlsx", "出.xlsx", "--catalogue", "test-xian")
+    assert result.code == 0, result.out
+    assert "0 新增，2 更新" in result.lines[-1]
+
+    def comments(text: str) -> list[str]:
+        return [line.split("#", 1)[1].strip() for line in text.splitlines() if "#" in line]
+
+    updated = (repo.root / ENTRY_PATH).read_text(encoding="utf-8")
+    assert "content: 改过的公开内容。" in updated
+    assert comments(updated) == ["2024 年按县委文件改名", "依据以省厅通知为准", "第一条依据", "文件结尾：联系人 县民政局办公室"]
+    assert updated.index("# 2024 年按县委文件改名") < updated.index("\ncontent:")
+    assert updated.index("# 依据以省厅通知为准") < updated.index("\nbasis:")
+    rescaffolded = new_file.read_text(encoding="utf-8")
+    assert "改过的公开内容。" in rescaffolded
+    assert comments(rescaffolded) == comments(scaffold_text)
+    assert "\n\n# 【二级事项】" in rescaffolded  # the blank lines between the help blocks stay too
+    assert gongkai(repo.root, "validate").code == 0
+
+
 def test_section_rows_one_column_per_channel_and_repeated_headers(repo: Repo, gongkai) -> None:
     repo.write("data/domains/yanglao-fuwu.yml", DOMAIN_YANGLAO)
     top = ["序号", "一级事项", "二级事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道和载体", None, None, None,

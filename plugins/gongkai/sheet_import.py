@@ -58,7 +58,7 @@ from .rules import entry_rules
 from .schema import Schema
 from .schema_errors import field_name, translate
 from .timelimits import Ditto, parse_time_limit
-from .yamltext import dump_document
+from .yamltext import carry_comments, dump_document
 
 ROW_FIELD = "（整行）"
 HEADER_SEARCH_ROWS = 30
@@ -1141,9 +1141,11 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 
-def entry_yaml(data: dict[str, Any], schema: Schema, rel: str) -> str:
-    """The entry file's text, checked to read back as exactly the same data with the strict loader."""
+def entry_yaml(data: dict[str, Any], schema: Schema, rel: str, previous: str | None = None) -> str:
+    """The entry file's text, with the comments of the file it replaces, checked to read back as exactly the same data."""
     text = dump_document(data, list(schema.field_names(())))
+    if previous is not None:
+        text = carry_comments(previous, text)
     reread, problems, _ = parse_text(text, rel)
     if problems or reread != data:
         raise RuntimeError(f"internal error: the YAML written for {rel} does not read back as the same data")
@@ -1224,7 +1226,9 @@ def _finish(importer: Importer, write_good_rows: bool) -> int:
         return EXIT_PROBLEMS
     for row in importer.rows:
         if row.status in ("new", "updated") and row.data is not None:
-            write_atomic(importer.layout.root / row.target, entry_yaml(row.data, importer.schema, row.target))
+            path = importer.layout.root / row.target
+            previous = path.read_text(encoding="utf-8-sig", errors="replace") if row.status == "updated" else None
+            write_atomic(path, entry_yaml(row.data, importer.schema, row.target, previous))
             print(f"{'新增' if row.status == 'new' else '更新'} {row.target}（第 {row.row} 行）")
     print(f"导入完成：{counts['new']} 新增，{counts['updated']} 更新，{counts['unchanged']} 未改变，"
           f"{errors} 行有错误，{warned} 个警告。")
