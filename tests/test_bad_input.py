@@ -30,6 +30,14 @@ BOMB = "".join(
     + [f"x{i}: &x{i} [{','.join([f'*{p}' for p in ['a' if i == 1 else f'x{i - 1}'] * 9])}]\n" for i in range(1, 9)]
 )
 
+NOT_APPLICABLE = """\
+not_applicable:
+  - domain: shehui-jiuzhu
+    l1: 综合业务
+    l2: {l2}
+    reason: 本县没有这项职责
+"""
+
 CASES = [
     Case("syntax", replaced("title: 最低生活保障", "title: 最低生活保障: 城市"), 2, "（整个文件）", "YAML 格式错误"),
     Case("gbk", ENTRY.encode("gbk"), 1, "（整个文件）", "GBK"),
@@ -78,6 +86,16 @@ CASES = [
          path="data/catalogues/test-xian/catalogue.yml"),
     Case("catalogue-parent", TOWNSHIP.replace("parent: test-xian", "parent: test-xain"), 5, "parent（上级目录）",
          "你是不是想写“test-xian”", path="data/catalogues/test-xian-donghu/catalogue.yml"),
+    Case("event-after-publication", replaced("    date: 2024-03-01\n", "    date: 2024-03-01\n    event_date: 2024-03-05\n"),
+         28, "published[0].event_date", "晚于发布日期"),
+    Case("pending-in-future", ENTRY + "pending:\n  - title: 2025年低保标准调整\n    event_date: 2999-01-01\n", 30,
+         "pending[0].event_date", "晚于今天"),
+    Case("pending-missing-date", ENTRY + "pending:\n  - title: 2025年低保标准调整\n", 29,
+         "pending[0].event_date", "缺少必填字段“event_date”"),
+    Case("not-applicable-unknown-item", CATALOGUE + NOT_APPLICABLE.format(l2="危房改造"), 12, "not_applicable[0].l2",
+         "不是“社会救助”标准指引中的事项", path="data/catalogues/test-xian/catalogue.yml"),
+    Case("not-applicable-unknown-domain", CATALOGUE + NOT_APPLICABLE.format(l2="监督检查").replace("shehui-jiuzhu", "shehui-jiuzu"),
+         10, "not_applicable[0].domain", "你是不是想写“shehui-jiuzhu”", path="data/catalogues/test-xian/catalogue.yml"),
 ]
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): 字段 (?P<field>.+?): (?P<message>.+)$")

@@ -42,6 +42,7 @@ EXTRA_LABELS = {
     "channels_other": "其他渠道",
     "time_json": "时限结构（JSON）",
     "published_json": "已公开内容（JSON）",
+    "pending_json": "待公开信息（JSON）",
     "note": "备注",
 }
 """Columns export adds at the right of the standard layout, in this order. 事项编号 keeps the file an

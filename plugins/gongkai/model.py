@@ -65,6 +65,17 @@ class Catalogue:
     parent: str = ""
     region_code: str = ""
     description: str = ""
+    not_applicable: tuple[NotApplicable, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotApplicable:
+    """A standard item of a domain's guideline that this government has no duty for, and why."""
+
+    domain: str
+    l1: str
+    l2: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -103,10 +114,27 @@ class PublishedLink:
     url: str = ""
     date: str = ""
     page: str = ""
+    event_date: str = ""
 
     @property
     def published_on(self) -> dt.date | None:
         return iso_date(self.date)
+
+    @property
+    def event_on(self) -> dt.date | None:
+        return iso_date(self.event_date)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Something that has happened and must be published under the entry's time limit, but is not yet."""
+
+    title: str
+    event_date: str
+
+    @property
+    def event_on(self) -> dt.date | None:
+        return iso_date(self.event_date)
 
 
 @dataclass(frozen=True)
@@ -144,6 +172,7 @@ class Entry:
     channels_other: tuple[str, ...] = ()
     audience_detail: str = ""
     published: tuple[PublishedLink, ...] = ()
+    pending: tuple[Pending, ...] = ()
     note: str = ""
 
     @property
@@ -181,6 +210,7 @@ def catalogue_from(doc: SourceDoc) -> Catalogue:
         parent=d.get("parent", ""),
         region_code=d.get("region_code", ""),
         description=d.get("description", ""),
+        not_applicable=tuple(NotApplicable(**n) for n in d.get("not_applicable", ())),
     )
 
 
@@ -210,6 +240,7 @@ def entry_from(doc: SourceDoc) -> Entry:
         channels_other=tuple(d.get("channels_other", ())),
         audience_detail=d.get("audience_detail", ""),
         published=tuple(PublishedLink(**p) for p in d.get("published", ())),
+        pending=tuple(Pending(**p) for p in d.get("pending", ())),
         note=d.get("note", ""),
     )
 

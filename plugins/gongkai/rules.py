@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .model import Catalogue, Domain, Entry
+from .model import Catalogue, Domain, Entry, iso_date
 from .paths import Place
 from .problems import JsonPath, Severity
 
@@ -63,9 +63,10 @@ def domain_rules(domains: Iterable[Domain]) -> Iterator[Finding]:
                 by_name[name] = domain.path
 
 
-def catalogue_rules(catalogues: dict[str, Catalogue]) -> Iterator[Finding]:
-    """A township catalogue names an existing county catalogue as its parent."""
+def catalogue_rules(catalogues: dict[str, Catalogue], domains: dict[str, Domain]) -> Iterator[Finding]:
+    """A township catalogue names an existing county catalogue as its parent; what it marks not applicable is a standard item."""
     for slug, catalogue in sorted(catalogues.items()):
+        yield from _not_applicable_rules(catalogue, domains)
         if not catalogue.parent:
             continue
         parent = catalogues.get(catalogue.parent)
@@ -76,6 +77,21 @@ def catalogue_rules(catalogues: dict[str, Catalogue]) -> Iterator[Finding]:
                           "请填写 data/catalogues/ 下已有的县级目录文件夹名。")
         elif catalogue.level == "乡级" and parent.level != "县级":
             yield Finding(catalogue.path, ("parent",), f"乡级目录的上级目录应为县级目录，而“{catalogue.parent}”是{parent.level}目录。")
+
+
+def _not_applicable_rules(catalogue: Catalogue, domains: dict[str, Domain]) -> Iterator[Finding]:
+    for index, item in enumerate(catalogue.not_applicable):
+        where: JsonPath = ("not_applicable", index)
+        domain = domains.get(item.domain)
+        if domain is None:
+            yield Finding(catalogue.path, (*where, "domain"), f"领域“{item.domain}”不存在。{_nearest(item.domain, domains)}"
+                          "请填写 data/domains/ 中的领域文件名（不含 .yml）。")
+            continue
+        expected = {(s.l1, l2) for s in domain.standard_items for l2 in s.l2}
+        if (item.l1, item.l2) not in expected:
+            listed = "；".join(f"{s.l1}：{'、'.join(s.l2)}" for s in domain.standard_items)
+            yield Finding(catalogue.path, (*where, "l2"), f"“{item.l1} / {item.l2}”不是“{domain.name}”标准指引中的事项。"
+                          f"只有标准事项可以标为不适用，请照抄领域文件中的写法：{listed}。")
 
 
 def entry_rules(entries: Iterable[Entry], catalogues: dict[str, Catalogue], docs_dir: Path, today: dt.date) -> Iterator[Finding]:
@@ -117,6 +133,8 @@ def _published_rules(entry: Entry, docs_dir: Path, today: dt.date) -> Iterator[F
             elif day > today:
                 yield Finding(entry.path, (*where, "date"), f"发布日期 {link.date} 晚于今天（{today.isoformat()}）。"
                               "只登记已经公开的内容；请改为实际发布日期。")
+        if link.event_date:
+            yield from _event_date_rules(entry, (*where, "event_date"), link.event_date, today, link.published_on)
         if link.url:
             parts = urlsplit(link.url)
             if not parts.hostname or "." not in parts.hostname:
@@ -131,6 +149,8 @@ def _published_rules(entry: Entry, docs_dir: Path, today: dt.date) -> Iterator[F
             target = docs_dir / link.page
             if ".." in Path(link.page).parts or not target.is_file():
                 yield Finding(entry.path, (*where, "page"), f"本站页面“docs/{link.page}”不存在。请检查路径（相对于 docs/ 文件夹），或先添加该页面。")
+    for index, pending in enumerate(entry.pending):
+        yield from _event_date_rules(entry, ("pending", index, "event_date"), pending.event_date, today, None)
 
 
 def group_by_path(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
@@ -138,3 +158,14 @@ def group_by_path(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
     for finding in findings:
         grouped[finding.path].append(finding)
     return grouped
+
+
+def _event_date_rules(entry: Entry, where: JsonPath, text: str, today: dt.date, published: dt.date | None) -> Iterator[Finding]:
+    day = iso_date(text)
+    if day is None:
+        yield Finding(entry.path, where, f"“{text}”不是真实存在的日期。请检查年、月、日（例如 2 月没有 30 日）。")
+    elif day > today:
+        yield Finding(entry.path, where, f"起算日期 {text} 晚于今天（{today.isoformat()}）。起算事件要已经发生；请改为实际发生的日期。")
+    elif published is not None and day > published:
+        yield Finding(entry.path, where, f"起算日期 {text} 晚于发布日期 {published.isoformat()}。请检查：起算日期是信息形成、批复等事件发生的日期，"
+                      "应当早于或等于发布日期。")

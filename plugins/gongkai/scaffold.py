@@ -56,7 +56,9 @@ def starting_values(schema: Schema, catalogue: Catalogue, domain: Domain, title:
         "audience_detail": "特定群体是谁，例如 申请人",
         "mode": "主动",
         "level": [catalogue.level],
-        "published": [{"title": "已公开文件的标题", "url": "https://www.example.gov.cn/zwgk/2024/0101.html", "date": "2024-01-01"}],
+        "published": [{"title": "已公开文件的标题", "url": "https://www.example.gov.cn/zwgk/2024/0101.html", "date": "2024-01-01",
+                       "event_date": "2023-12-20"}],
+        "pending": [{"title": "已经发生、还没有公开的信息", "event_date": "2024-01-02"}],
         "note": "补充说明",
     }
 

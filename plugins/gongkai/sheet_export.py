@@ -68,8 +68,11 @@ def entry_data(entry: Entry) -> dict[str, Any]:
     data["mode"] = entry.mode
     data["level"] = list(entry.level)
     if entry.published:
-        data["published"] = [{k: v for k, v in (("title", p.title), ("url", p.url), ("date", p.date), ("page", p.page)) if v}
+        data["published"] = [{k: v for k, v in (("title", p.title), ("url", p.url), ("date", p.date), ("page", p.page),
+                                                ("event_date", p.event_date)) if v}
                              for p in entry.published]
+    if entry.pending:
+        data["pending"] = [{"title": p.title, "event_date": p.event_date} for p in entry.pending]
     if entry.note:
         data["note"] = entry.note
     return data
@@ -108,6 +111,7 @@ def row_values(entry: Entry, columns: list[SheetColumn], repo: Repository, vocab
         "channels_other": lambda: "\n".join(entry.channels_other) if "其他" in entry.channels else "",
         "time_json": lambda: json.dumps(data["time_limit"], ensure_ascii=False),
         "published_json": lambda: json.dumps(data["published"], ensure_ascii=False) if entry.published else "",
+        "pending_json": lambda: json.dumps(data["pending"], ensure_ascii=False) if entry.pending else "",
         "note": lambda: _cell_lines(entry.note),
     }
     out: list[Any] = []
@@ -219,7 +223,8 @@ def write_xlsx(path: Path, groups: list[tuple[Catalogue, list[Entry]]], columns:
 
 
 _WIDTHS = {"seq": 6, "l1": 14, "title": 18, "content": 40, "basis": 40, "time_limit": 24, "subject": 16, "channels": 36,
-           "domain": 12, "id": 36, "l3": 14, "channels_other": 20, "time_json": 30, "published_json": 30, "note": 24}
+           "domain": 12, "id": 36, "l3": 14, "channels_other": 20, "time_json": 30, "published_json": 30,
+           "pending_json": 30, "note": 24}
 
 
 def put(ws: Any, row: int, col: int, value: Any) -> Any:
@@ -235,7 +240,7 @@ def put(ws: Any, row: int, col: int, value: Any) -> Any:
 
 def _instructions(columns: list[SheetColumn], vocabulary: list[str]) -> list[str]:
     extras = "、".join(c.label for c in columns if c.key in ("domain", "id", "l3", "channels_other", "time_json",
-                                                                  "published_json", "note"))
+                                                                  "published_json", "pending_json", "note"))
     return [
         "本表由 gongkai export 导出，修改后可用 gongkai import-xlsx 导回（导回时不读取本工作表）。",
         "每一行是一个公开事项。一级事项、二级事项、公开内容、公开依据、公开时限、公开主体必须填写；同一领域内二级事项不能重名。",

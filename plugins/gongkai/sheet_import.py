@@ -132,7 +132,8 @@ MAIN_LABELS = {
     "公开载体": "channels", "渠道和载体": "channels", "公开渠道载体": "channels",
     "公开对象": "audience", "公开方式": "mode", "公开层级": "level",
     "领域": "domain", "相应领域": "domain", "所属领域": "domain", "公开领域": "domain", "试点领域": "domain",
-    "事项编号": "id", "时限结构": "time_json", "已公开内容": "published_json", "其他渠道": "channels_other",
+    "事项编号": "id", "时限结构": "time_json", "已公开内容": "published_json", "待公开信息": "pending_json",
+    "其他渠道": "channels_other",
     "特定群体说明": "audience_detail", "备注": "note",
 }
 """Header labels seen in real catalogues (after `bare`), and the field each column holds."""
@@ -542,7 +543,8 @@ class Importer:
 
     def field_label(self, key: str) -> str:
         """`mode（公开方式）` for a field; the Chinese word for what is not a field of the entry."""
-        names = {"domain": "领域", "id": "事项编号", "time_json": "time_limit", "published_json": "published", "row": ROW_FIELD}
+        names = {"domain": "领域", "id": "事项编号", "time_json": "time_limit", "published_json": "published",
+                 "pending_json": "pending", "row": ROW_FIELD}
         name = names.get(key, key)
         return field_name(self.schema, (name,)) if name in self.schema.field_names(()) else name
 
@@ -694,8 +696,9 @@ class _SheetReader:
         columns: dict[str, int] = {}
         for column in header.columns:
             columns.setdefault(column.key, column.index + 1)
-        if "published_json" in columns:
-            columns["published"] = columns["published_json"]
+        for key in ("published", "pending"):
+            if f"{key}_json" in columns:
+                columns[key] = columns[f"{key}_json"]
         if "channels" in columns:
             columns.setdefault("channels_other", columns["channels"])
         special = [c.index + 1 for c in header.of("audience") if c.option == "特定群体"]
@@ -850,7 +853,8 @@ class _SheetReader:
         self.convert_audience(values, old, data, report, n)
         self.convert_mode(values, old, data, report, n)
         self.convert_level(values, old, data, report, n)
-        self.convert_published(values, old, data, report, n)
+        self.convert_listed(values, old, data, report, n, "published")
+        self.convert_listed(values, old, data, report, n, "pending")
         return order_fields(data, self.importer.schema)
 
     def convert_basis(self, values: dict[int, str], old: dict[str, Any], data: dict[str, Any], report: list[Problem], n: int) -> None:
@@ -1048,20 +1052,22 @@ class _SheetReader:
                 return
         data["level"] = levels
 
-    def convert_published(self, values: dict[int, str], old: dict[str, Any], data: dict[str, Any], report: list[Problem],
-                          n: int) -> None:
-        text = self.text(values, "published_json")
+    def convert_listed(self, values: dict[int, str], old: dict[str, Any], data: dict[str, Any], report: list[Problem],
+                       n: int, name: str) -> None:
+        """已公开内容 and 待公开信息 travel as JSON in columns of their own; a sheet without the column keeps the file's."""
+        text = self.text(values, f"{name}_json")
         if text is None:
-            if "published" in old:
-                data["published"] = old["published"]
+            if name in old:
+                data[name] = old[name]
             return
         if not text:
             return
         try:
-            data["published"] = json.loads(text)
+            data[name] = json.loads(text)
         except ValueError:
-            report.append(self.problem(n, "published_json", "已公开内容不是有效的 JSON。这一列由 gongkai export 生成，请不要手工修改；"
-                                       "要登记新的已公开内容，请直接编辑事项文件。"))
+            label = self.importer.schema.label((name,))
+            report.append(self.problem(n, f"{name}_json", f"{label}不是有效的 JSON。这一列由 gongkai export 生成，请不要手工修改；"
+                                       f"要登记新的{label}，请直接编辑事项文件。"))
 
 
 def _squash(text: str) -> str:

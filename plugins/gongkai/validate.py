@@ -90,7 +90,7 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
         *placement(places, {p.domain for _, p in places if p.kind == "domain"},
                    {p.catalogue for _, p in places if p.kind == "catalogue"}),
         *domain_rules(checked.domains),
-        *catalogue_rules(catalogues),
+        *catalogue_rules(catalogues, {d.slug: d for d in checked.domains}),
         *entry_rules(checked.entries, catalogues, layout.docs, today),
     ]
     problems.extend(_locate(findings, docs, schemas))
