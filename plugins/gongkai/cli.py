@@ -11,13 +11,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import codeowners, excel, linkcheck, scaffold
-from .clock import CHINA
+from . import codeowners, excel, linkcheck, scaffold, urlcheck
+from .clock import CHINA, china_today
 from .history import HistoryError, as_data, read_history
+from .pages import catalogues_in_order
 from .paths import Layout, find_root
 from .problems import FORMATTERS
+from .report import PERIODS, build_report, report_markdown, report_xlsx
 from .review import display_names, review_items, summary
 from .schema import load_schemas
+from .supervision import supervise
+from .urlcheck import read_results
 from .validate import validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -99,6 +103,66 @@ def _review(args: argparse.Namespace, layout: Layout) -> int:
     return EXIT_OK
 
 
+def _configure_report(commands: Any) -> None:
+    report = commands.add_parser("report", help="生成周小结、月报告、季通报或年考核（Markdown 或 Excel）",
+                                 description="统计从本周（周一）、本月、本季度或本年第一天到统计日期为止的事项变更，"
+                                             "以及统计日期当天各部门的标准事项完整率、逾期和断链情况。")
+    report.add_argument("--period", choices=list(PERIODS), required=True,
+                        help="week（周小结）、month（月报告）、quarter（季通报）或 year（年考核）")
+    report.add_argument("--as-of", dest="as_of", type=_day, default=None, help="统计日期，格式 YYYY-MM-DD（默认今天，北京时间）")
+    report.add_argument("--catalogue", help="只统计这个目录（目录文件夹名）")
+    report.add_argument("--url-results", type=Path, default=Path(".cache/gongkai/urls.json"),
+                        help="gongkai check-urls 的结果文件（默认 .cache/gongkai/urls.json；没有时断链显示“未检查”）")
+    report.add_argument("-o", "--output", type=Path, help="写入文件：.md 或 .xlsx（默认在屏幕上显示 Markdown）")
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效的日期，请写成 YYYY-MM-DD，例如 2026-03-31。") from None
+
+
+def _report(args: argparse.Namespace, layout: Layout) -> int:
+    output: Path | None = args.output
+    if output is not None and output.suffix.lower() not in (".md", ".xlsx"):
+        print(f"无法写入 {output}：报告只能保存为 .md 或 .xlsx 文件。", file=sys.stderr)
+        return EXIT_USAGE
+    result = validate(layout)
+    if not result.ok or result.repository is None:
+        print(FORMATTERS["text"](result.problems))
+        print("数据检查未通过，无法生成报告。请先修正上面的问题。", file=sys.stderr)
+        return EXIT_PROBLEMS
+    repo = result.repository
+    if args.catalogue and args.catalogue not in repo.catalogues:
+        close = difflib.get_close_matches(args.catalogue, sorted(repo.catalogues), n=1)
+        print(f"没有目录“{args.catalogue}”。{f'你是不是想写“{close[0]}”？' if close else ''}目录名是 data/catalogues/ 下的文件夹名。",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        trail = read_history(layout.root, load_schemas(layout.schema)["entry"])
+    except HistoryError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    supervision = supervise(repo, args.as_of or china_today(), read_results(layout.root / args.url_results))
+    catalogues = catalogues_in_order(repo)
+    if args.catalogue:
+        supervision = supervision.select(catalogue=args.catalogue)
+        scope = repo.catalogues[args.catalogue].government
+    else:
+        scope = next((c.government for c in catalogues if not c.parent), "")
+    report = build_report(repo, trail, supervision, args.period, scope, args.catalogue)
+    if output is None:
+        print(report_markdown(report))
+    elif output.suffix.lower() == ".xlsx":
+        output.write_bytes(report_xlsx(report))
+        print(f"已写入 {output}：{report.title}")
+    else:
+        output.write_text(report_markdown(report), encoding="utf-8")
+        print(f"已写入 {output}：{report.title}")
+    return EXIT_OK
+
+
 Command = tuple[Callable[[Any], None], Callable[[argparse.Namespace, Layout], int]]
 """How a subcommand adds its arguments, and what it runs; each returns an exit code."""
 
@@ -112,6 +176,8 @@ COMMANDS: dict[str, Command] = {
     "check-markup": (linkcheck.configure_markup, linkcheck.run_markup),
     "import-xlsx": excel.IMPORT_COMMAND,
     "export": excel.EXPORT_COMMAND,
+    "report": (_configure_report, _report),
+    "check-urls": (urlcheck.configure, urlcheck.run),
 }
 
 

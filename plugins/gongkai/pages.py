@@ -15,7 +15,8 @@ from typing import Any, Literal
 from .history import Change, EntryHistory, History
 from .model import Catalogue, Domain, Entry, Repository, SitePage
 
-PageKind = Literal["home", "domain", "catalogue", "entry", "search", "removed", "changes", "form", "fields"]
+PageKind = Literal["home", "domain", "catalogue", "entry", "search", "removed", "changes", "form", "fields", "supervision",
+                   "supervision_scope", "report"]
 CHANGES_PER_PAGE = 50
 RECENT_ON_HOME = 10
 NO_HISTORY = History(False, "构建时已在 mkdocs.yml 中关闭变更记录（history: false）")
@@ -34,10 +35,10 @@ class PageSpec:
 
     @property
     def in_nav(self) -> bool:
-        """Entries (thousands of them) and the later pages of 最近更新 stay out of the navigation."""
+        """Entries (thousands of them), the later pages of 最近更新 and the pages behind 监督 stay out of the navigation."""
         if self.kind == "changes":
             return self.src_uri == changes_src(1)
-        return self.kind not in ("entry", "removed")
+        return self.kind not in ("entry", "removed", "supervision_scope", "report")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from . import search
 from .clock import build_time
 from .contribute import form_assets
+from .dashboard import INDEX_SRC as SUPERVISION_SRC
+from .dashboard import build_reports, dashboard_files, dashboard_pages
 from .feeds import feed_outputs, history_outputs
 from .history import History, HistoryError, read_history
 from .pages import FIELDS_SRC, FORM_SRC, NO_HISTORY, PageSpec, build_pages, catalogues_in_order, site_page_entries
@@ -26,6 +28,8 @@ from .paths import Layout
 from .problems import format_text
 from .render import OVERRIDES, render, render_template
 from .schema import load_schemas
+from .supervision import EntryCheck, Supervision, supervise
+from .urlcheck import read_results
 from .validate import validate
 
 if TYPE_CHECKING:
@@ -49,6 +53,8 @@ class GongkaiConfig(Config):
     """Index the built site with Pagefind (extended) after the build."""
     history = c.Type(bool, default=True)
     """Read the audit trail from git; false builds without it (the pages then say it is unavailable)."""
+    url_results = c.Type(str, default=".cache/gongkai/urls.json")
+    """The results of `gongkai check-urls`, relative to the data repository; missing means links were not checked."""
 
 
 class GongkaiPlugin(BasePlugin[GongkaiConfig]):
@@ -59,6 +65,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.layout: Layout | None = None
         self.history: History = NO_HISTORY
         self.built = build_time()
+        self.supervision: Supervision | None = None
+        self.checks: dict[str, EntryCheck] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.repository, self.specs, self.linked = None, {}, {}  # the plugin object survives `mkdocs serve` rebuilds
@@ -84,13 +92,19 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
         self.built = build_time()
         config.extra["gongkai_built"] = self.built.strftime("%Y-%m-%d %H:%M")
+        results = read_results(self.layout.root / self.config.url_results)
+        self.supervision = supervise(self.repository, self.built.date(), results)
+        self.checks = self.supervision.by_entry()
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.repository is None or self.layout is None:
             return files
         docs_dir = Path(config.docs_dir)
-        for spec in build_pages(self.repository, self.history):
+        assert self.supervision is not None
+        county = next((c.government for c in catalogues_in_order(self.repository) if not c.parent), config.site_name)
+        reports = build_reports(self.repository, self.supervision, self.history, county)
+        for spec in [*build_pages(self.repository, self.history), *dashboard_pages(self.repository, self.supervision, reports)]:
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"docs/{spec.src_uri} 与自动生成的页面重名。请把这个手写页面改名或移到其他文件夹。")
             front = f"---\ntitle: {json.dumps(spec.title, ensure_ascii=False)}\ngongkai_kind: {spec.kind}\nhide: [toc]\n---\n"
@@ -106,6 +120,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             outputs |= feed_outputs(self.repository, self.history, config.site_url or "http://localhost/", config.use_directory_urls)
         texts = [e.title for e in self.repository.entries] + [e.l1 for e in self.repository.entries]
         outputs |= form_assets(self.schemas["entry"].document, texts)
+        outputs |= dashboard_files(self.repository, self.supervision, reports, site_url=config.site_url or "http://localhost/",
+                                   directory_urls=config.use_directory_urls, stamp=self.built)
         for path, content in outputs.items():
             files.append(File.generated(config, path, content=content))
         self.linked = site_page_entries(self.repository)
@@ -127,6 +143,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             {"目录": [{str(escape(c.name)): f"{c.slug}/index.md"} for c in catalogues_in_order(repo)]},
             {"领域": [{str(escape(d.name)): f"domains/{d.slug}.md"} for d in repo.domains_in_order]},
             {"最近更新": "changes/index.md"},
+            {"监督": SUPERVISION_SRC},
             {"搜索": "search.md"},
             {"参与维护": [p for p in ("contribute/index.md", FORM_SRC, FIELDS_SRC) if p in own or p in self.specs]},
             *sorted(p for p in own if not p.startswith("contribute/")),
@@ -138,8 +155,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         spec = self.specs.get(page.file.src_uri)
         options = {"page_url": page.url, "schemas": self.schemas, "directory_urls": config.use_directory_urls}
         if spec is not None:
+            entry = spec.context.get("entry")
             return render(spec, edit_url=page.edit_url, repo_url=self._repo_url(config), new_file_url=self._new_file_url(config),
-                          today=self.built.date(), **options)
+                          today=self.built.date(), check=self.checks.get(entry.id) if entry else None, **options)
         linked = self.linked.get(page.file.src_uri)
         if linked:
             pairs = [(e, self.repository.catalogues[e.catalogue]) for e in linked]

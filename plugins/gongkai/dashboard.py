@@ -1,0 +1,133 @@
+"""Supervision -> the dashboard pages, calendars and reports of the site. Pure: no MkDocs here.
+
+`/jiandu/` has every catalogue and department with its figures; `/jiandu/<catalogue>/` and
+`/jiandu/bumen/<department>/` list the entries and standard items behind each figure, under the
+anchors the figures link to; `/jiandu/baogao/<period>/` are the current reports, with .xlsx copies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .calendars import Deadline, ics_feed, upcoming_deadlines
+from .history import History
+from .model import Catalogue, Entry, Repository
+from .pages import PageSpec, catalogues_in_order, entry_src, url_of
+from .report import PERIODS, Report, build_report, report_xlsx, sections
+from .supervision import Figures, Supervision, department_slugs
+
+INDEX_SRC = "jiandu/index.md"
+ANCHORS = {"missing": "queshi", "not_applicable": "bushiyong", "overdue": "yuqi", "late": "yuqi-gongkai", "due": "jijiang",
+           "unknown": "wufa-panduan", "broken": "duanlian"}
+"""Where each list stands on a scope page; the figures link there."""
+
+
+def catalogue_scope_src(slug: str) -> str:
+    return f"jiandu/{slug}.md"
+
+
+def department_scope_src(slug: str) -> str:
+    return f"jiandu/bumen/{slug}.md"
+
+
+def report_src(kind: str) -> str:
+    return f"jiandu/baogao/{PERIODS[kind][1]}.md"  # type: ignore[index]
+
+
+def report_file(kind: str, as_of: dt.date) -> str:
+    return f"jiandu/baogao/{PERIODS[kind][1]}-{as_of.isoformat()}.xlsx"  # type: ignore[index]
+
+
+def ics_path(src: str) -> str:
+    return src.removesuffix(".md") + ".ics"
+
+
+@dataclass(frozen=True)
+class ScopeRow:
+    """One line of a figures table: what it is, where its lists are, and its figures."""
+
+    name: str
+    src: str
+    figures: Figures
+
+
+def _catalogue_rows(repo: Repository, supervision: Supervision) -> list[ScopeRow]:
+    return [ScopeRow(c.name, catalogue_scope_src(c.slug), supervision.select(catalogue=c.slug).figures())
+            for c in catalogues_in_order(repo)]
+
+
+def _department_rows(supervision: Supervision, slugs: dict[str, str]) -> list[ScopeRow]:
+    return [ScopeRow(d, department_scope_src(slugs[d]), supervision.select(department=d).figures())
+            for d in supervision.departments()]
+
+
+def build_reports(repo: Repository, supervision: Supervision, history: History, scope: str) -> dict[str, Report]:
+    """The week's, month's, quarter's and year's reports so far, as of the supervision's date."""
+    return {kind: build_report(repo, history, supervision, kind, scope) for kind in PERIODS}
+
+
+def dashboard_pages(repo: Repository, supervision: Supervision, reports: dict[str, Report]) -> list[PageSpec]:
+    slugs = department_slugs(supervision.departments())
+    common = {"as_of": supervision.as_of, "links_checked": supervision.links_checked, "anchors": ANCHORS}
+    pages = [PageSpec(INDEX_SRC, "监督", "supervision", {
+        **common,
+        "figures": supervision.figures(),
+        "catalogue_rows": _catalogue_rows(repo, supervision),
+        "department_rows": _department_rows(supervision, slugs),
+        "reports": [(kind, PERIODS[kind][0], report_src(kind)) for kind in PERIODS],
+    })]
+    for catalogue in catalogues_in_order(repo):
+        view = supervision.select(catalogue=catalogue.slug)
+        rows = [ScopeRow(d.name, "", view.select(domain=d.slug).figures()) for d in repo.domains_in_order
+                if any(s.domain.slug == d.slug for s in view.standards) or repo.in_catalogue(catalogue.slug, d.slug)]
+        src = catalogue_scope_src(catalogue.slug)
+        pages.append(PageSpec(src, f"{catalogue.name}：监督", "supervision_scope", {
+            **common, "scope": catalogue.name, "view": view, "rows": rows, "row_kind": "领域",
+            "ics": ics_path(src), "catalogue": catalogue, "catalogues": repo.catalogues,
+        }))
+    for department, slug in slugs.items():
+        view = supervision.select(department=department)
+        rows = [ScopeRow(c.name, "", view.select(catalogue=c.slug).figures()) for c in catalogues_in_order(repo)
+                if any(s.catalogue.slug == c.slug for s in view.standards) or any(x.entry.catalogue == c.slug for x in view.checks)]
+        src = department_scope_src(slug)
+        pages.append(PageSpec(src, f"{department}：监督", "supervision_scope", {
+            **common, "scope": department, "view": view, "rows": rows, "row_kind": "目录",
+            "ics": ics_path(src), "catalogue": None, "catalogues": repo.catalogues,
+        }))
+    for kind, report in reports.items():
+        pages.append(PageSpec(report_src(kind), report.title, "report", {
+            **common, "report": report, "sections": sections(report), "xlsx": report_file(kind, supervision.as_of),
+        }))
+    return pages
+
+
+def dashboard_files(repo: Repository, supervision: Supervision, reports: dict[str, Report], *, site_url: str,
+                    directory_urls: bool, stamp: dt.datetime) -> dict[str, bytes]:
+    """The calendars (one per catalogue and department) and the reports' .xlsx copies, by site path."""
+    base = site_url.rstrip("/") + "/"
+
+    def url(entry: Entry) -> str:
+        return base + url_of(entry_src(entry), directory_urls)
+
+    names = {c.slug: c.name for c in repo.catalogues.values()}
+    deadlines: list[Deadline] = [d for c in supervision.checks for d in upcoming_deadlines(c.entry, supervision.as_of)]
+    departments = {c.entry.id: c.department for c in supervision.checks}
+    outputs: dict[str, bytes] = {}
+
+    def feed(src: str, title: str, keep: Callable[[Deadline], bool]) -> None:
+        outputs[ics_path(src)] = ics_feed(title, [d for d in deadlines if keep(d)], url_of=url, stamp=stamp, catalogue_names=names)
+
+    for catalogue in repo.catalogues.values():
+        feed(catalogue_scope_src(catalogue.slug), f"{catalogue.name}公开截止日期", _in_catalogue(catalogue))
+    for department, slug in department_slugs(supervision.departments()).items():
+        feed(department_scope_src(slug), f"{department}公开截止日期",
+             lambda d, department=department: departments.get(d.entry.id) == department)
+    for kind, report in reports.items():
+        outputs[report_file(kind, supervision.as_of)] = report_xlsx(report)
+    return outputs
+
+
+def _in_catalogue(catalogue: Catalogue) -> Callable[[Deadline], bool]:
+    return lambda d: d.entry.catalogue == catalogue.slug

@@ -1,0 +1,134 @@
+"""What superiors monitor, as of one date: completeness, timeliness and broken links, by catalogue and department.
+
+One pass over the model gives a `Supervision`; the dashboard pages, the calendars and the reports
+all read their figures from it, so that a number on one of them is the same number on the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from .coverage import StandardStatus, coverage, department_of, standard_statuses
+from .model import Entry, Repository
+from .paths import slugify
+from .timeliness import Timeliness, assess
+from .urlcheck import BrokenLink, UrlResult, broken_links
+
+ATTENTION = ("overdue", "late", "due", "unknown")
+"""Timeliness states a supervisor has to look at, worst first."""
+
+
+@dataclass(frozen=True)
+class EntryCheck:
+    entry: Entry
+    department: str
+    timeliness: Timeliness
+    broken: tuple[BrokenLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class Figures:
+    present: int
+    missing: int
+    not_applicable: int
+    entries: int
+    overdue: int
+    late: int
+    due: int
+    unknown: int
+    broken: int
+
+    @property
+    def expected(self) -> int:
+        return self.present + self.missing
+
+    @property
+    def coverage(self) -> float | None:
+        return self.present / self.expected if self.expected else None
+
+
+@dataclass(frozen=True)
+class Supervision:
+    as_of: dt.date
+    standards: tuple[StandardStatus, ...]
+    checks: tuple[EntryCheck, ...]
+    links_checked: bool
+    """Whether link results were at hand; without them the broken-link figures say nothing."""
+
+    def select(self, *, catalogue: str | None = None, department: str | None = None, domain: str | None = None) -> Supervision:
+        """The same view narrowed to one catalogue, department or domain (or several at once)."""
+
+        def keep(catalogue_slug: str, domain_slug: str, dept: str) -> bool:
+            return ((catalogue is None or catalogue_slug == catalogue) and (domain is None or domain_slug == domain)
+                    and (department is None or dept == department))
+
+        return replace(
+            self,
+            standards=tuple(s for s in self.standards if keep(s.catalogue.slug, s.domain.slug, s.department)),
+            checks=tuple(c for c in self.checks if keep(c.entry.catalogue, c.entry.domain, c.department)),
+        )
+
+    def in_state(self, state: str) -> list[EntryCheck]:
+        return [c for c in self.checks if c.timeliness.state == state]
+
+    def with_broken_links(self) -> list[EntryCheck]:
+        return [c for c in self.checks if c.broken]
+
+    def standards_in(self, state: str) -> list[StandardStatus]:
+        return [s for s in self.standards if s.state == state]
+
+    def figures(self) -> Figures:
+        return Figures(
+            present=len(self.standards_in("present")),
+            missing=len(self.standards_in("missing")),
+            not_applicable=len(self.standards_in("not_applicable")),
+            entries=len(self.checks),
+            overdue=len(self.in_state("overdue")),
+            late=len(self.in_state("late")),
+            due=len(self.in_state("due")),
+            unknown=len(self.in_state("unknown")),
+            broken=sum(len(c.broken) for c in self.checks),
+        )
+
+    @property
+    def coverage(self) -> float | None:
+        return coverage(self.standards)
+
+    def departments(self) -> list[str]:
+        """Everyone who answers for an entry or a standard item, in a stable order."""
+        return sorted({c.department for c in self.checks} | {s.department for s in self.standards})
+
+    def by_entry(self) -> dict[str, EntryCheck]:
+        return {c.entry.id: c for c in self.checks}
+
+
+def department_slugs(departments: list[str]) -> dict[str, str]:
+    """A URL-safe name per department, stable for a given set of names."""
+    slugs: dict[str, str] = {}
+    for name in sorted(departments):
+        slugs[name] = slugify(name, set(slugs.values()))
+    return slugs
+
+
+def supervise(repo: Repository, as_of: dt.date, results: Mapping[str, UrlResult] | None = None) -> Supervision:
+    broken_by_entry: dict[str, list[BrokenLink]] = {}
+    for link in broken_links(repo, dict(results or {})):
+        broken_by_entry.setdefault(link.entry_id, []).append(link)
+    checks = tuple(
+        EntryCheck(entry, department_of(entry.subject), assess(_dated(entry, repo), as_of), tuple(broken_by_entry.get(entry.id, ())))
+        for entry in repo.entries
+    )
+    return Supervision(as_of, tuple(standard_statuses(repo)), checks, links_checked=bool(results))
+
+
+def _dated(entry: Entry, repo: Repository) -> Entry:
+    """A link to a page of this site is published when the page says it was (its front matter `date`)."""
+    if not any(link.page and not link.date for link in entry.published):
+        return entry
+    published = tuple(
+        replace(link, date=repo.site_pages[link.page].date) if link.page and not link.date and link.page in repo.site_pages else link
+        for link in entry.published
+    )
+    return replace(entry, published=published)
