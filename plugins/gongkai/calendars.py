@@ -16,9 +16,6 @@ from dataclasses import dataclass
 from .model import Entry, TimeClause
 from .workdays import BeyondCalendar, deadline_after, roll_to_workday
 
-HORIZON = 400
-"""Days ahead a feed looks: a little more than a year, so every yearly deadline is in it."""
-
 _PERIOD_MONTHS = {"月": 1, "季度": 3, "半年": 6, "年": 12}
 
 
@@ -52,8 +49,9 @@ def _periodic(entry: Entry, clause: TimeClause, as_of: dt.date) -> Iterable[Dead
             except ValueError:  # 02-29 in a common year: the last day of February
                 fixed = dt.date(year, 3, 1) - dt.timedelta(days=1)
             due, note = _rolled(fixed)
-            if as_of <= due <= as_of + dt.timedelta(days=HORIZON):
+            if due >= as_of:
                 yield Deadline(due, entry, f"{year}年{clause.applies_to or entry.title}", note)
+                return
     elif clause.every in _PERIOD_MONTHS:
         end = _period_end(as_of, _PERIOD_MONTHS[clause.every])
         due, note = _rolled(end)
@@ -61,7 +59,7 @@ def _periodic(entry: Entry, clause: TimeClause, as_of: dt.date) -> Iterable[Dead
 
 
 def upcoming_deadlines(entry: Entry, as_of: dt.date) -> list[Deadline]:
-    """The deadlines from `as_of` on that the entry's own data fixes; none for 依申请 entries."""
+    """The next deadline of each periodic time limit and of each 待公开 item, from `as_of` on; none for 依申请 entries."""
     if entry.mode == "依申请":
         return []
     found: list[Deadline] = []

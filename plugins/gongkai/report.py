@@ -111,9 +111,9 @@ def _changes(repo: Repository, history: History, period: Period, catalogue: str 
         day = change.commit.date.astimezone(CHINA).date()
         if not period.start <= day <= period.end:
             continue
-        catalogue = repo.catalogues.get(entry_history.entry_id.split("/")[0])
+        owner = repo.catalogues.get(entry_history.entry_id.split("/")[0])
         title = titles.get(entry_history.entry_id) or str((entry_history.last_data or {}).get("title") or entry_history.entry_id)
-        lines.append(ChangeLine(day, entry_history.entry_id, title, catalogue.name if catalogue else "", change.kind,
+        lines.append(ChangeLine(day, entry_history.entry_id, title, owner.name if owner else "", change.kind,
                                 change.commit.author, tuple(f.label for f in change.fields)))
     return sorted(lines, key=lambda c: (c.day, c.entry_id, c.kind))
 
