@@ -247,6 +247,8 @@ def test_mistakes_are_said_next_to_the_fields_and_block_github(desktop, site_url
     type_into(driver, "published.0.title", "示例县孤儿基本生活保障标准")
     type_into(driver, "published.0.url", "javascript:alert(1)")
     type_into(driver, "published.0.date", "2999-01-01")
+    assert driver.switch_to.active_element.get_attribute("name") == "published.0.event_date"
+    driver.switch_to.active_element.send_keys(Keys.TAB)
     assert driver.switch_to.active_element.get_attribute("name") == "published.0.page"
     driver.switch_to.active_element.send_keys(Keys.TAB)  # 删除 of this item
     driver.switch_to.active_element.send_keys(Keys.TAB)
