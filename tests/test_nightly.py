@@ -29,7 +29,7 @@ def operator_repo(site_repo: Repo) -> Repo:
 
 def nightly(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GONGKAI_VENV": sys.prefix, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([str(repo.root / "scripts/nightly"), "--skip-tests", *args], cwd=repo.root,
+    return subprocess.run([str(repo.root / "scripts/nightly"), "--skip-tests", "--skip-urls", *args], cwd=repo.root,
                           capture_output=True, text=True, env=env, check=False)
 
 
@@ -45,7 +45,8 @@ def test_a_good_night_replaces_the_site(operator_repo: Repo) -> None:
     assert not (site / "stale.html").exists()
     assert not (operator_repo.root / "site.building").exists()
     steps = [line for line in proc.stderr.splitlines() if line.startswith("==> ")]
-    assert steps == ["==> 检查是否为完整克隆", "==> 检查数据（gongkai validate）", "==> 严格构建网站（mkdocs build --strict）",
+    assert steps == ["==> 检查是否为完整克隆", "==> 检查数据（gongkai validate）", "==> 跳过外部链接检查（--skip-urls）",
+                     "==> 严格构建网站（mkdocs build --strict）",
                      "==> 检查站内链接（gongkai check-links）", "==> 检查网页代码（gongkai check-markup）", "==> 检查符号链接",
                      "==> 跳过测试（--skip-tests）", "==> 替换网站文件夹"]
 

@@ -182,15 +182,29 @@ def test_pull_request_check_writes_the_review_summary_from_env() -> None:
 
 
 def test_caches_flow_only_from_the_nightly_to_pull_requests() -> None:
-    """Item 13: the pull-request check restores and never saves; the nightly saves and never downloads one."""
+    """Item 13: the pull-request check restores and never saves; the nightly saves the download caches and
+    restores only its own link-check results, which no pull request can write (the check runs on pull_request only)."""
     check_uses = [s["uses"] for s in steps(load(CHECK)) if "uses" in s and "cache" in s["uses"]]
     assert check_uses and all(u.startswith("actions/cache/restore@") for u in check_uses)
+    assert set(load(CHECK)["on"]) == {"pull_request"}
+    restored = []
     for step in steps(load(NIGHTLY)):
         uses = step.get("uses", "")
         assert not uses.startswith("actions/cache@")
         assert not uses.startswith("actions/setup-")  # their cache option restores
-        if uses.startswith("actions/cache/restore@"):
-            assert step["with"]["lookup-only"] is True
+        if uses.startswith("actions/cache/restore@") and not step["with"].get("lookup-only"):
+            restored.append(step["with"])
+    assert restored == [{"path": ".cache/gongkai", "key": "urls-${{ github.run_id }}", "restore-keys": "urls-"}]
+    downloads = [s["with"]["key"] for s in steps(load(CHECK)) if s.get("uses", "").startswith("actions/cache/restore@")]
+    assert downloads and not any(key.startswith("urls-") for key in downloads)
+
+
+def test_the_nightly_checks_external_links_without_blocking_on_them() -> None:
+    build = load(NIGHTLY)["jobs"]["build"]["steps"]
+    check = next(s for s in build if "gongkai check-urls" in s.get("run", ""))
+    assert check["continue-on-error"] is True
+    names = [s.get("id") for s in build]
+    assert names.index("check-urls") < names.index("build-site")
 
 
 def test_nightly_builds_then_deploys_separately() -> None:
