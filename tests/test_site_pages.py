@@ -171,3 +171,12 @@ def test_a_time_limit_without_clauses_shows_its_wording_and_says_so(site_repo: R
     assert "<p>根据上级部署适时公开</p>" in page
     assert "时限尚未结构化" in page
     assert "gk-clauses" not in page
+
+
+def test_a_broken_internal_link_fails_the_build(site_repo: Repo, tmp_path: Path) -> None:
+    site_repo.write("docs/about.md", '# 关于\n\n<a href="../shehui-jiuzhu/">社会救助</a> <a href="#nowhere">锚点</a>\n')
+    proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode != 0
+    assert "网站中有 2 个站内链接失效，构建已取消" in proc.stderr
+    assert "about/index.html: 链接 ../shehui-jiuzhu/ 指向的 shehui-jiuzhu/ 不存在" in proc.stderr
+    assert "about/index.html: 链接 #nowhere 指向的 about/index.html#nowhere 不存在" in proc.stderr

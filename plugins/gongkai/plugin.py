@@ -8,6 +8,7 @@ import logging
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 from mkdocs.config import config_options as c
@@ -16,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import search
+from . import linkcheck, search
 from .clock import build_time
 from .contribute import form_assets
 from .dashboard import INDEX_SRC as SUPERVISION_SRC
@@ -53,6 +54,8 @@ class GongkaiConfig(Config):
     """Index the built site with Pagefind (extended) after the build."""
     history = c.Type(bool, default=True)
     """Read the audit trail from git; false builds without it (the pages then say it is unavailable)."""
+    check_links = c.Type(bool, default=True)
+    """After the build, fail it if any internal link, resource or #anchor of the site does not resolve."""
     url_results = c.Type(str, default=".cache/gongkai/urls.json")
     """The results of `gongkai check-urls`, relative to the data repository; missing means links were not checked."""
 
@@ -178,13 +181,21 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         return f"{repo}/new/{parts[1]}/" if repo and len(parts) >= 2 and parts[0] == "edit" else ""
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.enabled or not self.config.search:
+        if not self.config.enabled:
             return
-        try:
-            output = search.build_index(Path(config.site_dir))
-        except search.SearchIndexError as exc:
-            raise PluginError(str(exc)) from exc
-        log.info("gongkai: Pagefind %s", " ".join(line.strip() for line in output.splitlines() if "Indexed" in line))
+        if self.config.search:
+            try:
+                output = search.build_index(Path(config.site_dir))
+            except search.SearchIndexError as exc:
+                raise PluginError(str(exc)) from exc
+            log.info("gongkai: Pagefind %s", " ".join(line.strip() for line in output.splitlines() if "Indexed" in line))
+        if self.config.check_links:
+            site = linkcheck.Site.read(Path(config.site_dir), urlsplit(config.site_url or "/").path or "/")
+            broken = linkcheck.broken_links(site)
+            if broken:
+                listed = "\n".join(b.text() for b in broken[:50]) + (f"\n……另有 {len(broken) - 50} 个" if len(broken) > 50 else "")
+                raise PluginError(f"网站中有 {len(broken)} 个站内链接失效，构建已取消：\n{listed}\n"
+                                  "请修改链接，或补上它指向的页面、文件或锚点，然后重新构建。")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         """Rebuild when a department edits data or schema, not only docs/."""
