@@ -191,6 +191,7 @@ def build_pages(repo: Repository, history: History = NO_HISTORY) -> list[PageSpe
             "sections": [(d, entries) for d, entries in sections if entries],
             "count": sum(len(entries) for _, entries in sections),
             "removed": [(h, _title(h)) for h in removed if h.entry_id.split("/")[0] == catalogue.slug],
+            **trail,
         }))
     for domain in domains:
         groups = _domain_groups(domain, catalogues, repo)
