@@ -124,6 +124,8 @@ def test_the_dashboard_figures_are_the_entries_figures(supervised: Repo, tmp_pat
         "县民政局": ["100.0%", "1 / 1", "0", "0", "2", "0", "0", "1", "0"],
         "县财政局": ["100.0%", "1 / 1", "0", "0", "1", "1", "0", "0", "1"],
     }
+    assert table_rows(html, "各领域的完整率、时效和断链") == {"社会救助": ["66.7%", "2 / 3", "1", "1", "3", "1", "0", "1", "1"]}
+    assert '<a href="lingyu/shehui-jiuzhu/#yuqi">1</a>' in html
     assert "标准事项完整率 <strong>66.7%</strong>（2 / 3，缺失 1，不适用 1）" in html
 
 

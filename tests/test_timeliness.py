@@ -139,6 +139,12 @@ def test_yearly_due_soon() -> None:
     assert assess(entry(BY_MARCH_31, published=published), D("2025-02-01"), soon=60).state == "due"
 
 
+def test_yearly_already_published_for_the_coming_deadline_is_not_due() -> None:
+    published = (doc("2024-03-20"), doc("2025-03-05", title="2025年县级预算"))
+    result = assess(entry(BY_MARCH_31, published=published), D("2025-03-10"))
+    assert (result.state, result.due) == ("on_time", D("2024-04-01"))
+
+
 def test_quarterly() -> None:
     # Q2 2024 ends on Sunday 6/30: its deadline is Monday 7/1; Q3 ends on Monday 9/30.
     q1 = doc("2024-03-15", title="第一季度")

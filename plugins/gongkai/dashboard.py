@@ -28,6 +28,10 @@ def catalogue_scope_src(slug: str) -> str:
     return f"jiandu/{slug}.md"
 
 
+def domain_scope_src(slug: str) -> str:
+    return f"jiandu/lingyu/{slug}.md"
+
+
 def department_scope_src(slug: str) -> str:
     return f"jiandu/bumen/{slug}.md"
 
@@ -76,6 +80,8 @@ def dashboard_pages(repo: Repository, supervision: Supervision, reports: dict[st
         "figures": supervision.figures(),
         "catalogue_rows": _catalogue_rows(repo, supervision),
         "department_rows": _department_rows(supervision, slugs),
+        "domain_rows": [ScopeRow(d.name, domain_scope_src(d.slug), supervision.select(domain=d.slug).figures())
+                        for d in repo.domains_in_order],
         "reports": [(kind, PERIODS[kind][0], report_src(kind)) for kind in PERIODS],
     })]
     for catalogue in catalogues_in_order(repo):
@@ -86,6 +92,14 @@ def dashboard_pages(repo: Repository, supervision: Supervision, reports: dict[st
         pages.append(PageSpec(src, f"{catalogue.name}：监督", "supervision_scope", {
             **common, "scope": catalogue.name, "view": view, "rows": rows, "row_kind": "领域",
             "ics": ics_path(src), "catalogue": catalogue, "catalogues": repo.catalogues,
+        }))
+    for domain in repo.domains_in_order:
+        view = supervision.select(domain=domain.slug)
+        rows = [ScopeRow(c.name, "", view.select(catalogue=c.slug).figures()) for c in catalogues_in_order(repo)
+                if any(s.catalogue.slug == c.slug for s in view.standards) or repo.in_catalogue(c.slug, domain.slug)]
+        pages.append(PageSpec(domain_scope_src(domain.slug), f"{domain.name}：监督", "supervision_scope", {
+            **common, "scope": f"{domain.name}领域", "view": view, "rows": rows, "row_kind": "目录", "ics": "",
+            "catalogue": None, "catalogues": repo.catalogues,
         }))
     for department, slug in slugs.items():
         view = supervision.select(department=department)

@@ -94,7 +94,7 @@ def _periodic(entry: Entry, clause: TimeClause, as_of: dt.date, soon: int) -> Ti
     else:
         last = f"最近一次公开的是《{_title(dated[-1])}》（{_day(_published_on(dated[-1]))}）" if dated else "从未登记公开内容"
         return Timeliness("overdue", deadline, f"{lead}，截至{_day(as_of)}还没有公开，已逾期 {(as_of - deadline).days} 天；{last}。")
-    if (end(index + 1) - as_of).days <= soon:
+    if not after and (end(index + 1) - as_of).days <= soon:  # `after` holds what was published for the next cycle
         upcoming = roll_to_workday(end(index + 1))
         left = (upcoming - as_of).days
         if left <= soon:
