@@ -146,7 +146,7 @@ def test_every_figure_links_to_the_entries_behind_it(supervised: Repo, tmp_path:
     township = page(site, "jiandu/test-xian-donghu")
     assert "救助对象认定 / 最低生活保障" in township.split('id="queshi"')[1].split("</section>")[0]
     assert "特困人员供养由县民政局统一办理" in township.split('id="bushiyong"')[1]
-    svg = re.search(r'<figure class="gk-chart">\s*(<svg.*?</svg>)', html, re.S)
+    svg = re.search(r'<figure class="gk-chart" tabindex="0">\s*(<svg.*?</svg>)', html, re.S)
     assert svg and 'role="img"' in svg.group(1) and "测试县政务公开事项标准目录 100.0%" in svg.group(1)
 
 
