@@ -83,3 +83,9 @@ def search_urls(driver, site_url: str, queries: list[str]) -> dict[str, list[str
     if "error" in result:
         raise RuntimeError(result["error"])
     return result
+
+
+def wait_for(driver, condition, timeout: float = 20):
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(condition)

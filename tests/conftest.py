@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,3 +175,22 @@ def site_repo(repo: Repo) -> Repo:
     git(repo.root, "add", "-A")
     git(repo.root, "commit", "-q", "-m", "初始目录")
     return repo
+
+
+@pytest.fixture(scope="module")
+def site_url(sample_site: Path) -> Iterator[str]:
+    """The sample site served on localhost, for the browser tests."""
+    from browser import serve
+
+    with serve(sample_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def desktop():
+    """One headless Chromium window at desktop size, shared by a module's tests."""
+    from browser import chrome
+
+    driver = chrome(1280, 900)
+    yield driver
+    driver.quit()

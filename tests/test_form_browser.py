@@ -14,9 +14,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.wait import WebDriverWait
 
-from browser import chrome, serve
+from browser import chrome, wait_for
 from conftest import PROJECT
 from gongkai.loader import parse_text
 from gongkai.paths import Layout, slugify
@@ -48,21 +47,6 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def site_url(sample_site: Path):
-    with serve(sample_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def desktop():
-    driver = chrome(1280, 900)
-    yield driver
-    driver.quit()
-
-
-def wait_for(driver, condition, timeout: float = 20):
-    return WebDriverWait(driver, timeout).until(condition)
 
 
 def open_form(driver, site_url: str) -> None:

@@ -11,30 +11,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.wait import WebDriverWait
 
-from browser import chrome, search_urls, serve
+from browser import chrome, search_urls, wait_for
 from conftest import PROJECT
 from search_quality import must_hit, normalize, page_texts, score
 
 ARTIFACTS = Path(os.environ.get("GONGKAI_ARTIFACTS", PROJECT / "test-artifacts")) / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def site_url(sample_site: Path):
-    with serve(sample_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def desktop():
-    driver = chrome(1280, 900)
-    yield driver
-    driver.quit()
-
-
-def wait_for(driver, condition, timeout: float = 20):
-    return WebDriverWait(driver, timeout).until(condition)
 
 
 RESULTS_JS = """
