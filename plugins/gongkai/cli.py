@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import codeowners, excel, linkcheck, scaffold, urlcheck
+from . import codeowners, excel, linkcheck, repocheck, scaffold, urlcheck
 from .clock import CHINA, china_today
 from .history import HistoryError, as_data, read_history
 from .pages import catalogues_in_order
@@ -178,6 +178,7 @@ COMMANDS: dict[str, Command] = {
     "export": excel.EXPORT_COMMAND,
     "report": (_configure_report, _report),
     "check-urls": (urlcheck.configure, urlcheck.run),
+    "check-size": (repocheck.configure, repocheck.run),
 }
 
 

@@ -25,6 +25,7 @@ from .problems import FILE_FIELD, JsonPath, Problem, dotted
 from .yaml_errors import explain_yaml_error
 
 MAX_FILE_BYTES = 256 * 1024
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 MAX_DEPTH = 32
 MAX_PROBLEMS_PER_FILE = 50
 
@@ -106,6 +107,9 @@ def load(file: Path, rel: str, place: Place) -> tuple[SourceDoc | None, list[Pro
     except OSError as exc:
         return fail(1, 1, f"无法读取文件（{exc.strerror}）。请检查文件是否存在、是否有读取权限。")
 
+    if raw.startswith(LFS_POINTER):
+        return fail(1, 1, "这是一个 Git LFS 指针，不是数据文件本身。data/ 下的文件不能用 Git LFS 保存："
+                    "请运行 git lfs untrack 取消跟踪，把文件作为普通文件重新提交。")
     text, problem = _decode(raw)
     if problem:
         return fail(*problem)

@@ -18,8 +18,11 @@ Kind = Literal["domain", "catalogue", "entry"]
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATA_SUFFIX = ".yml"
 CATALOGUE_FILE = "catalogue.yml"
-RESERVED_SLUGS = frozenset({"domains", "search", "assets", "pagefind", "search-index", "404"})
+RESERVED_SLUGS = frozenset({"domains", "search", "assets", "pagefind", "search-index", "404", "changes", "contribute", "jiandu",
+                            "feed", "history", "sitemap", "index"})
 """Top-level URL segments the site uses itself; a catalogue folder cannot be named like them."""
+DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))})
+"""Names Windows cannot check out as files or folders; and `index`, which would stand for its folder's page."""
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,15 @@ def place_of(rel: str) -> Place | str:
     if parts[:2] == ["data", "domains"] and len(parts) == 3:
         if not SLUG_RE.match(stem):
             return _bad_slug(stem, "领域文件名")
+        if stem in DEVICE_NAMES or stem == "index":
+            return _reserved(stem, "领域文件名")
         return Place("domain", domain=stem)
     if parts[:2] == ["data", "catalogues"]:
         if len(parts) == 4 and name == CATALOGUE_FILE:
             if not SLUG_RE.match(parts[2]):
                 return _bad_slug(parts[2], "目录文件夹名")
+            if parts[2] in DEVICE_NAMES:
+                return _reserved(parts[2], "目录文件夹名")
             if parts[2] in RESERVED_SLUGS:
                 return f"目录文件夹名“{parts[2]}”是网站保留的网址，不能使用（保留的有：{'、'.join(sorted(RESERVED_SLUGS))}）。请换一个名字。"
             return Place("catalogue", catalogue=parts[2])
@@ -103,6 +110,8 @@ def place_of(rel: str) -> Place | str:
             for value, what in ((parts[2], "目录文件夹名"), (parts[3], "领域文件夹名"), (stem, "事项文件名")):
                 if not SLUG_RE.match(value):
                     return _bad_slug(value, what)
+                if value in DEVICE_NAMES or value == "index":
+                    return _reserved(value, what)
             return Place("entry", catalogue=parts[2], domain=parts[3], slug=stem)
         if len(parts) == 4:
             return (
@@ -113,6 +122,10 @@ def place_of(rel: str) -> Place | str:
         "文件位置不对：领域放在 data/domains/<领域>.yml，目录放在 data/catalogues/<目录>/catalogue.yml，"
         "事项放在 data/catalogues/<目录>/<领域>/<事项>.yml。"
     )
+
+
+def _reserved(value: str, what: str) -> str:
+    return f"{what}“{value}”是保留的名字（Windows 的设备名，或网站用来表示文件夹首页的 index），不能使用。请换一个名字。"
 
 
 def _bad_slug(value: str, what: str) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import posixpath
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -28,6 +30,7 @@ from .pages import FIELDS_SRC, FORM_SRC, NO_HISTORY, PageSpec, build_pages, cata
 from .paths import Layout
 from .problems import format_text
 from .render import OVERRIDES, render, render_template
+from .repocheck import site_links
 from .schema import load_schemas
 from .supervision import EntryCheck, Supervision, supervise
 from .urlcheck import read_results
@@ -70,6 +73,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.built = build_time()
         self.supervision: Supervision | None = None
         self.checks: dict[str, EntryCheck] = {}
+        self.command = ""
+        self.final_site = ""
+        """Where `mkdocs build` was asked to write; the build goes to a staging folder beside it until it passed."""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.repository, self.specs, self.linked = None, {}, {}  # the plugin object survives `mkdocs serve` rebuilds
@@ -95,6 +104,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
         self.built = build_time()
         config.extra["gongkai_built"] = self.built.strftime("%Y-%m-%d %H:%M")
+        if self.command == "build":
+            self.final_site = config.site_dir
+            config.site_dir = staging_dir(config.site_dir)
+            shutil.rmtree(config.site_dir, ignore_errors=True)
         results = read_results(self.layout.root / self.config.url_results)
         self.supervision = supervise(self.repository, self.built.date(), results)
         self.checks = self.supervision.by_entry()
@@ -196,6 +209,18 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 listed = "\n".join(b.text() for b in broken[:50]) + (f"\n……另有 {len(broken) - 50} 个" if len(broken) > 50 else "")
                 raise PluginError(f"网站中有 {len(broken)} 个站内链接失效，构建已取消：\n{listed}\n"
                                   "请修改链接，或补上它指向的页面、文件或锚点，然后重新构建。")
+        links = site_links(Path(config.site_dir))
+        if links:
+            raise PluginError(f"网站中有符号链接，不能发布，构建已取消：{'、'.join(links[:20])}。请删除 docs/ 或主题中的符号链接。")
+        if self.final_site:
+            publish(Path(config.site_dir), Path(self.final_site))
+            log.info("gongkai: 全部检查通过，网站已写入 %s", self.final_site)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build leaves the previous site as it was; the half-built one goes."""
+        if self.final_site:
+            log.error("gongkai: 构建失败，%s 保持原样", self.final_site)
+            shutil.rmtree(staging_dir(self.final_site), ignore_errors=True)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         """Rebuild when a department edits data or schema, not only docs/."""
@@ -203,3 +228,17 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             server.watch(str(self.layout.data))
             server.watch(str(self.layout.schema))
         return server
+
+
+def staging_dir(site_dir: str) -> str:
+    return site_dir.rstrip("/\\") + ".building"
+
+
+def publish(staging: Path, final: Path) -> None:
+    """Put the checked site where it was asked for, replacing the old one only now."""
+    previous = final.with_name(final.name + ".previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if final.exists():
+        os.replace(final, previous)
+    os.replace(staging, final)
+    shutil.rmtree(previous, ignore_errors=True)

@@ -18,6 +18,7 @@ from .model import Catalogue, Domain, Entry, Repository, build_repository, catal
 from .paths import Layout, Place, place_of
 from .positions import Positions
 from .problems import FILE_FIELD, Problem, dotted, has_errors
+from .repocheck import tree_problems
 from .rules import Finding, catalogue_rules, domain_rules, entry_rules, placement
 from .schema import SchemaSet, load_schemas
 from .schema_errors import field_name, translate
@@ -59,7 +60,10 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
     docs: dict[str, SourceDoc] = {}
     checked = _Checked()
 
+    problems.extend(tree_problems(layout))
     for file in discover(layout.data):
+        if file.is_symlink():
+            continue  # reported by tree_problems; never read what it points to
         rel = layout.relative(file)
         place = place_of(rel)
         if isinstance(place, str):
