@@ -179,9 +179,11 @@ def _message(kind: str, severity: str, masked: str, length: int) -> str:
 
 # --- finding numbers ---------------------------------------------------------------------------------------
 
-_GROUP = re.compile(r"[0-9]+(?:\.[0-9]+)*(?:[Xx](?![0-9A-Za-z]))?")
-"""A maximal digit run; a trailing X (an ID's check character) belongs to it. Runs joined by a decimal point
+_GROUP = re.compile(r"[0-9]+(?:\.[0-9]+)*(?:[Xx](?![A-Za-z]))?")
+"""A maximal digit run; a trailing X not followed by a letter (an ID's check character) belongs to it. Runs joined by a decimal point
 (3.1415926, 10.0.0.1) are one number and never personal: they only break chains."""
+_SPREADSHEET_FLOAT = re.compile(r"([0-9]{11,19})\.0+")
+"""13812345678.0: a number that went through a spreadsheet as a float; its integer part is the number."""
 _SEPARATOR = re.compile(r"[ \t]{1,2}|[ \t]?-[ \t]?")
 """What people put between the groups of one number: 138 1234 5678, 138-1234-5678, 110105 - 1949…"""
 _HEXLIKE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{16,}(?![0-9A-Za-z])")
@@ -250,6 +252,9 @@ def _chains(norm: str) -> Iterator[list[_Group]]:
             if chain:
                 yield chain
             chain = []
+            whole = _SPREADSHEET_FLOAT.fullmatch(text)
+            if whole:
+                yield [_Group(match.start(), match.start() + len(whole[1]), whole[1])]
             continue
         group = _Group(match.start(), match.end(), text.upper())
         if chain:
@@ -278,8 +283,11 @@ def _country_code_mobile(group: _Group, norm: str) -> _Candidate | None:
     return None
 
 
-def _chain_findings(chain: list[_Group], norm: str, today: dt.date) -> list[tuple[int, int, _Candidate]]:
-    """The best non-overlapping numbers of one chain, as (first group, last group, candidate)."""
+def _chain_findings(chain: list[_Group], norm: str, today: dt.date) -> list[_Candidate]:
+    """The best non-overlapping numbers of one chain: errors before warnings, then the longer number.
+
+    Every run of whole groups is tried (at most 19 digits, so this stays linear in the chain): "2024 13812345678"
+    is a year and a mobile, "138 1234 5678" one mobile."""
     found: list[tuple[tuple[int, int, int, int], int, int, _Candidate]] = []
     for first in range(len(chain)):
         number = ""
@@ -307,11 +315,11 @@ def _chain_findings(chain: list[_Group], norm: str, today: dt.date) -> list[tupl
                 break
     found.sort(key=lambda item: item[0])
     taken = [False] * len(chain)
-    chosen: list[tuple[int, int, _Candidate]] = []
+    chosen: list[_Candidate] = []
     for _rank, first, last, candidate in found:
         if not any(taken[first : last + 1]):
             taken[first : last + 1] = [True] * (last - first + 1)
-            chosen.append((first, last, candidate))
+            chosen.append(candidate)
     return chosen
 
 
@@ -330,7 +338,7 @@ def find_personal(text: str, *, today: dt.date | None = None) -> list[PersonalFi
 
     findings: list[PersonalFinding] = []
     for chain in _chains(norm):
-        for _first, _last, candidate in _chain_findings(chain, norm, today):
+        for candidate in _chain_findings(chain, norm, today):
             if in_hexlike(candidate.start) or in_hexlike(candidate.end - 1):
                 continue
             start = origin[candidate.start] if origin is not None else candidate.start
