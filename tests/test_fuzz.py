@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 import tracemalloc
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -100,11 +101,16 @@ def from_schema(node: dict, defs: dict) -> st.SearchStrategy:
     if kind == "boolean":
         return st.booleans()
     if "pattern" in node and node["pattern"] != "\\S":
-        return st.from_regex(node["pattern"], fullmatch=True).filter(lambda s: len(s) <= node.get("maxLength", 200))
+        return st.from_regex(node["pattern"], fullmatch=True).filter(lambda s: len(s) <= node.get("maxLength", 200) and typeable(s))
     return st.text(TYPED, min_size=max(1, node.get("minLength", 0)), max_size=min(node.get("maxLength", 60), 60)).filter(str.strip)
 
 
-TYPED = st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Co", "Cn", "Zl", "Zp"), blacklist_characters="\ufffe\uffff") | st.sampled_from("\n\t ")
+def typeable(text: str) -> bool:
+    return all(c in "\n\t" or unicodedata.category(c) not in REFUSED for c in text)
+
+
+REFUSED = ("Cc", "Cs", "Cf", "Co", "Cn", "Zl", "Zp")
+TYPED = st.characters(blacklist_categories=REFUSED, blacklist_characters="\ufffe\uffff") | st.sampled_from("\n\t ")
 """What a department can type: anything printable (the loader refuses control, format and private-use characters)."""
 
 

@@ -128,6 +128,10 @@ class Server:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def named_url(self, path: str) -> str:
+        """The same endpoint under a public-looking name, as entry files must write it (they may not name 127.0.0.1)."""
+        return f"http://{LINKS_HOST}:{self.port}{path}"
+
     def count(self, path: str) -> int:
         with self.state.lock:
             return sum(p == path for _, p in self.state.requests)
@@ -323,14 +327,28 @@ def _entry(subject: str, title: str, links: list[tuple[str, str]]) -> str:
 TEKUN_PATH = "data/catalogues/test-xian/shehui-jiuzhu/tekun-renyuan.yml"
 
 
+LINKS_HOST = "links.gongkai.test"
+
+
+@pytest.fixture(autouse=True)
+def links_host_is_this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resolve LINKS_HOST to 127.0.0.1 for the checker alone, without any DNS."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: str, *args: Any, **kwargs: Any) -> Any:
+        return real("127.0.0.1" if host == LINKS_HOST else host, *args, **kwargs)
+
+    monkeypatch.setattr(urlcheck.socket, "getaddrinfo", getaddrinfo)
+
+
 def _write_entries(repo: Repo, server: Server) -> None:
     repo.write(ENTRY_PATH, _entry("县民政局", "最低生活保障", [
-        ("2024年低保标准", server.url("/ok")),
-        ("低保申请指南", server.url("/missing")),
+        ("2024年低保标准", server.named_url("/ok")),
+        ("低保申请指南", server.named_url("/missing")),
     ]))
     repo.write(TEKUN_PATH, _entry("县财政局", "特困人员救助供养", [
-        ("特困供养标准", server.url("/redirect-to-missing")),
-        ("低保申请指南（转载）", server.url("/missing")),
+        ("特困供养标准", server.named_url("/redirect-to-missing")),
+        ("低保申请指南（转载）", server.named_url("/missing")),
     ]))
 
 
@@ -343,11 +361,11 @@ def test_broken_links_name_the_entry_and_department(repo: Repo, server: Server) 
 
     assert links == [
         BrokenLink("test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang", "test-xian", "县民政局", "低保申请指南",
-                   server.url("/missing"), "网页不存在（404）", 404, ENTRY_PATH, "最低生活保障"),
+                   server.named_url("/missing"), "网页不存在（404）", 404, ENTRY_PATH, "最低生活保障"),
         BrokenLink("test-xian/shehui-jiuzhu/tekun-renyuan", "test-xian", "县财政局", "低保申请指南（转载）",
-                   server.url("/missing"), "网页不存在（404）", 404, TEKUN_PATH, "特困人员救助供养"),
+                   server.named_url("/missing"), "网页不存在（404）", 404, TEKUN_PATH, "特困人员救助供养"),
         BrokenLink("test-xian/shehui-jiuzhu/tekun-renyuan", "test-xian", "县财政局", "特困供养标准",
-                   server.url("/redirect-to-missing"), "重定向后网页不存在（404）", 404, TEKUN_PATH, "特困人员救助供养"),
+                   server.named_url("/redirect-to-missing"), "重定向后网页不存在（404）", 404, TEKUN_PATH, "特困人员救助供养"),
     ]
     assert server.count("/missing") == 2  # shared by two entries, checked once (plus once behind the redirect)
 
@@ -365,16 +383,16 @@ def test_command_lists_broken_links_by_department_and_exits_0(repo: Repo, server
     assert run.code == 0, run.err
     assert run.lines == [
         "县民政局（1 个链接无法打开）：",
-        f"{ENTRY_PATH}: 事项 最低生活保障: 链接“低保申请指南”<{server.url('/missing')}> 无法打开：网页不存在（404）",
+        f"{ENTRY_PATH}: 事项 最低生活保障: 链接“低保申请指南”<{server.named_url('/missing')}> 无法打开：网页不存在（404）",
         "县财政局（2 个链接无法打开）：",
-        f"{TEKUN_PATH}: 事项 特困人员救助供养: 链接“低保申请指南（转载）”<{server.url('/missing')}> 无法打开：网页不存在（404）",
-        f"{TEKUN_PATH}: 事项 特困人员救助供养: 链接“特困供养标准”<{server.url('/redirect-to-missing')}> 无法打开："
+        f"{TEKUN_PATH}: 事项 特困人员救助供养: 链接“低保申请指南（转载）”<{server.named_url('/missing')}> 无法打开：网页不存在（404）",
+        f"{TEKUN_PATH}: 事项 特困人员救助供养: 链接“特困供养标准”<{server.named_url('/redirect-to-missing')}> 无法打开："
         "重定向后网页不存在（404）",
         "共检查 3 个网址：1 个可以打开，2 个无法打开，0 个需要稍后再试（网站限制了访问频率），0 个跳过（内网地址或不是 http/https 网址）。"
         "外部链接失效不影响网站发布；请相关部门更新已公开内容的网址。",
     ]
     results = read_results(repo.root / ".cache" / "gongkai" / "urls.json")
-    assert set(results) == {server.url(p) for p in ("/ok", "/missing", "/redirect-to-missing")}
+    assert set(results) == {server.named_url(p) for p in ("/ok", "/missing", "/redirect-to-missing")}
 
     again = gongkai(repo.root, "check-urls", "--timeout", "2", "--delay", "0", "--allow-private")
     assert again.code == 0

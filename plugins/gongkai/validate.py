@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .clock import china_today
+from .content import content_findings
 from .loader import SourceDoc, load
 from .model import Catalogue, Domain, Entry, Repository, build_repository, catalogue_from, domain_from, entry_from
 from .paths import Layout, Place, place_of
 from .positions import Positions
+from .privacy import mask_personal
 from .problems import FILE_FIELD, Problem, dotted, has_errors
 from .repocheck import tree_problems
 from .rules import Finding, catalogue_rules, domain_rules, entry_rules, placement
@@ -59,6 +61,7 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
     places: list[tuple[str, Place]] = []
     docs: dict[str, SourceDoc] = {}
     checked = _Checked()
+    content: list[Finding] = []
 
     problems.extend(tree_problems(layout))
     for file in discover(layout.data):
@@ -75,6 +78,7 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
         if doc is None:
             continue
         docs[rel] = doc
+        content.extend(content_findings(doc))
         schema_found = _schema_problems(doc, schemas, {p.field for p in found})
         problems.extend(schema_found)
         if found or schema_found:
@@ -91,6 +95,7 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
     problems.extend(found)
     catalogues = {c.slug: c for c in checked.catalogues}
     findings = [
+        *content,
         *placement(places, {p.domain for _, p in places if p.kind == "domain"},
                    {p.catalogue for _, p in places if p.kind == "catalogue"}),
         *domain_rules(checked.domains),
@@ -105,7 +110,7 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
     if targets:
         wanted = [layout.relative(t).rstrip("/") for t in targets]
         problems = [p for p in problems if any(p.path == w or p.path.startswith(w + "/") or w == "." for w in wanted)]
-    return Result(sorted(problems), repository)
+    return Result(sorted(replace(p, message=mask_personal(p.message)) for p in problems), repository)
 
 
 def _schema_problems(doc: SourceDoc, schemas: SchemaSet, reported: set[str]) -> list[Problem]:

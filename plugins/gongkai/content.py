@@ -1,0 +1,47 @@
+"""Rules on what department text may contain, whatever its field: personal information, invisible and
+direction-changing characters, and links that point where a government page must not.
+
+The schema says what shape a value has; this says whether it may be published. Every string of a
+data file is checked, keys included, so a rule cannot be missed by a field added later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .loader import SourceDoc
+from .privacy import find_personal
+from .problems import JsonPath
+from .rules import Finding
+from .textrules import text_findings, url_findings
+
+URL_FIELDS = frozenset({"url"})
+"""Keys whose values are addresses the site links to."""
+
+
+def _strings(value: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str, bool]]:
+    """(path, string, is_key) for every string in plain data, depth first, in document order."""
+    if isinstance(value, str):
+        yield path, value, False
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield (*path, key), key, True
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def content_findings(doc: SourceDoc) -> Iterator[Finding]:
+    for path, text, is_key in _strings(doc.data):
+        for found in text_findings(text):
+            yield Finding(doc.path, path, found.message, found.severity)  # type: ignore[arg-type]
+        if is_key:
+            continue
+        if path and path[-1] in URL_FIELDS:
+            for found in url_findings(text):
+                yield Finding(doc.path, path, found.message, found.severity)  # type: ignore[arg-type]
+        for personal in find_personal(text):
+            yield Finding(doc.path, path, personal.message, personal.severity)  # type: ignore[arg-type]
