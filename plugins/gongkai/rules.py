@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .model import Catalogue, Domain, Entry, iso_date
 from .paths import Place
@@ -135,12 +134,7 @@ def _published_rules(entry: Entry, docs_dir: Path, today: dt.date) -> Iterator[F
                               "只登记已经公开的内容；请改为实际发布日期。")
         if link.event_date:
             yield from _event_date_rules(entry, (*where, "event_date"), link.event_date, today, link.published_on)
-        if link.url:
-            parts = urlsplit(link.url)
-            if not parts.hostname or "." not in parts.hostname:
-                yield Finding(entry.path, (*where, "url"), f"网址“{link.url}”缺少有效的网站域名。请从浏览器地址栏复制完整网址。")
-            elif parts.username or parts.password:
-                yield Finding(entry.path, (*where, "url"), "网址中不能包含用户名或密码（@ 之前的部分）。请删除。")
+        if link.url:  # what an address may be is content.py's (textrules.url_findings); here only what the entry repeats
             if link.url in seen_urls:
                 yield Finding(entry.path, (*where, "url"), f"与第 {seen_urls[link.url] + 1} 条已公开内容的网址重复。请删除重复的一条。")
             else:

@@ -121,6 +121,13 @@ def _shown(ch: str) -> str:
     return ch
 
 
+def visible(text: str) -> str:
+    """`text` safe to print in a message or a log: invisible and reordering characters as [U+XXXX]."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(ch if ch == "\n" else _shown(ch) for ch in text)
+
+
 def _clip(value: str, limit: int = QUOTE_LIMIT) -> str:
     """At most `limit` characters of a value, made safe to show (never the whole of a long value)."""
     shown = "".join(_shown(ch) for ch in value[:limit])

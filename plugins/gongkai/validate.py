@@ -25,6 +25,7 @@ from .rules import Finding, catalogue_rules, domain_rules, entry_rules, placemen
 from .schema import SchemaSet, load_schemas
 from .schema_errors import field_name, translate
 from .sitepages import read_site_pages
+from .textrules import visible
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,12 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
     if targets:
         wanted = [layout.relative(t).rstrip("/") for t in targets]
         problems = [p for p in problems if any(p.path == w or p.path.startswith(w + "/") or w == "." for w in wanted)]
-    return Result(sorted(replace(p, message=mask_personal(p.message)) for p in problems), repository)
+    return Result(sorted(_printable(p) for p in problems), repository)
+
+
+def _printable(problem: Problem) -> Problem:
+    """What is safe to print and publish (a job log is public): no full personal number, no hidden characters."""
+    return replace(problem, field=visible(problem.field), message=visible(mask_personal(problem.message)))
 
 
 def _schema_problems(doc: SourceDoc, schemas: SchemaSet, reported: set[str]) -> list[Problem]:

@@ -14,6 +14,8 @@ _EXPLANATIONS: tuple[tuple[str, str], ...] = (
     ("did not find expected node content", "这里缺少值。请在冒号或“- ”后面填写内容。"),
     ("found unexpected end of stream", "文件在引号或括号还没有闭合时就结束了。请检查引号（\"、'）和括号（[]、{}）是否成对。"),
     ("found unexpected ':'", "多了一个冒号。值里如果有“: ”，请给整个值加上引号。"),
+    ("found invalid Unicode character escape code", "双引号里的“\\u”或“\\U”转义写出的不是一个有效的字符（例如单独的代理项 \\ud800）。"
+     "请直接写出这个字，或删除这个转义。"),
     ("found unknown escape character", "双引号里的反斜杠“\\”是转义符。要写反斜杠本身，请写成“\\\\”，或改用单引号。"),
     ("control characters are not allowed", "文件含有不可见的控制字符（常见于从 Word 或网页复制的文字）。请删除这一行里看不见的特殊字符后重新输入。"),
     ("found undefined tag handle", "不允许使用 YAML 标签（以 ! 开头的标记）。请删除它。"),
