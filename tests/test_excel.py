@@ -463,3 +463,10 @@ def test_basis_cells() -> None:
     items = [{"title": "《A》", "number": "国发〔2014〕47号", "articles": "第九条至第十五条"}, {"title": "《B》"}]
     assert format_basis(items) == "1.《A》（国发〔2014〕47号）第九条至第十五条\n2.《B》"
     assert read_basis(format_basis(items)) == items
+
+
+def test_cells_are_composed_to_nfc_only_where_that_changes_no_character() -> None:
+    from gongkai.sheet_import import cell_text
+
+    assert cell_text("Cafe\u0301 住房面积 30㎡①") == "Caf\u00e9 住房面积 30㎡①"
+    assert cell_text("\uf900 e\u0301") == "\uf900 e\u0301"  # NFC would turn the compatibility ideograph into 豈: left alone

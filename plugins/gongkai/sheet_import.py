@@ -57,6 +57,7 @@ from .problems import Problem, Severity
 from .rules import entry_rules
 from .schema import Schema
 from .schema_errors import field_name, translate
+from .textrules import nfc_if_safe
 from .timelimits import Ditto, parse_time_limit
 from .yamltext import carry_comments, dump_document
 
@@ -82,7 +83,7 @@ def cell_text(value: Any) -> str:
     text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate({0x0B: "\n", 0x0C: "\n", 0x2028: "\n", 0x2029: "\n", 0x09: " "})
     text = re.sub(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]", "", text)
-    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    return nfc_if_safe("\n".join(line.rstrip() for line in text.strip().split("\n")))  # Mac Excel writes é as e + ◌́
 
 
 def long_text(text: str) -> str:
