@@ -15,7 +15,9 @@ from .diff import FieldChange, field_changes
 from .history import BlobReader, git_output
 from .loader import parse_text
 from .paths import Place, place_of
+from .privacy import mask_personal
 from .schema import SchemaSet
+from .textrules import visible
 
 KINDS = {"A": "新增", "M": "修改", "R": "移动", "D": "撤销"}
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -24,13 +26,14 @@ _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 
 def mask(text: str) -> str:
-    """Hide the middle of ID-card and mobile numbers: the summary is a public log."""
-    return _MOBILE.sub(r"\1****\2", _ID_CARD.sub(r"\1********\2", text))
+    """Hide personal numbers (privacy.py finds them in every spelling), then anything merely shaped like one:
+    the summary is a public log, so it masks more than validation rejects."""
+    return _MOBILE.sub(r"\1****\2", _ID_CARD.sub(r"\1********\2", mask_personal(text)))
 
 
 def md(text: str) -> str:
-    """Department text as inert Markdown: escaped, masked, on one line."""
-    flat = " ".join(mask(text).split())
+    """Department text as inert Markdown: escaped, masked, hidden characters shown as [U+XXXX], on one line."""
+    flat = " ".join(visible(mask(text)).split())
     return _MARKDOWN.sub(r"\\\1", flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
