@@ -8,6 +8,7 @@ import logging
 import os
 import posixpath
 import shutil
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -32,6 +33,7 @@ from .problems import format_text
 from .render import OVERRIDES, render, render_template
 from .repocheck import site_links
 from .schema import load_schemas
+from .stages import Stopwatch
 from .supervision import EntryCheck, Supervision, supervise
 from .urlcheck import read_results
 from .validate import validate
@@ -71,6 +73,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.layout: Layout | None = None
         self.history: History = NO_HISTORY
         self.built = build_time()
+        self.clock = Stopwatch()
+        self.pages_started = time.perf_counter()
         self.supervision: Supervision | None = None
         self.checks: dict[str, EntryCheck] = {}
         self.command = ""
@@ -85,7 +89,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if not self.config.enabled:
             return config
         self.layout = Layout(Path(self.config.root or Path(config.config_file_path).parent))
-        result = validate(self.layout)
+        self.clock = Stopwatch()
+        with self.clock.stage("validate"):
+            result = validate(self.layout)
         for problem in result.problems:
             if problem.severity == "warning":
                 log.warning(problem.text())
@@ -96,7 +102,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.history = NO_HISTORY
         if self.config.history:
             try:
-                self.history = read_history(self.layout.root, self.schemas["entry"])
+                with self.clock.stage("history"):
+                    self.history = read_history(self.layout.root, self.schemas["entry"])
             except HistoryError as exc:
                 raise PluginError(f"无法读取变更记录，构建已取消：{exc}") from exc
         log.info("gongkai: %d 个领域，%d 个目录，%d 个事项", len(self.repository.domains),
@@ -108,9 +115,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.final_site = config.site_dir
             config.site_dir = staging_dir(config.site_dir)
             shutil.rmtree(config.site_dir, ignore_errors=True)
-        results = read_results(self.layout.root / self.config.url_results)
-        self.supervision = supervise(self.repository, self.built.date(), results)
-        self.checks = self.supervision.by_entry()
+        with self.clock.stage("supervision"):
+            results = read_results(self.layout.root / self.config.url_results)
+            self.supervision = supervise(self.repository, self.built.date(), results)
+            self.checks = self.supervision.by_entry()
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -119,8 +127,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         docs_dir = Path(config.docs_dir)
         assert self.supervision is not None
         county = next((c.government for c in catalogues_in_order(self.repository) if not c.parent), config.site_name)
-        reports = build_reports(self.repository, self.supervision, self.history, county)
-        for spec in [*build_pages(self.repository, self.history), *dashboard_pages(self.repository, self.supervision, reports)]:
+        with self.clock.stage("page specs"):
+            reports = build_reports(self.repository, self.supervision, self.history, county)
+            specs = [*build_pages(self.repository, self.history), *dashboard_pages(self.repository, self.supervision, reports)]
+        for spec in specs:
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"docs/{spec.src_uri} 与自动生成的页面重名。请把这个手写页面改名或移到其他文件夹。")
             front = f"---\ntitle: {json.dumps(spec.title, ensure_ascii=False)}\ngongkai_kind: {spec.kind}\nhide: [toc]\n---\n"
@@ -131,13 +141,14 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 file.edit_uri = posixpath.relpath((self.layout.root / entry.path).as_posix(), docs_dir.as_posix())
             files.append(file)
             self.specs[spec.src_uri] = spec
-        outputs = history_outputs(self.history, config.use_directory_urls)
-        if self.history.available:
-            outputs |= feed_outputs(self.repository, self.history, config.site_url or "http://localhost/", config.use_directory_urls)
-        texts = [e.title for e in self.repository.entries] + [e.l1 for e in self.repository.entries]
-        outputs |= form_assets(self.schemas["entry"].document, texts)
-        outputs |= dashboard_files(self.repository, self.supervision, reports, site_url=config.site_url or "http://localhost/",
-                                   directory_urls=config.use_directory_urls, stamp=self.built)
+        with self.clock.stage("feeds, calendars, reports"):
+            outputs = history_outputs(self.history, config.use_directory_urls)
+            if self.history.available:
+                outputs |= feed_outputs(self.repository, self.history, config.site_url or "http://localhost/", config.use_directory_urls)
+            texts = [e.title for e in self.repository.entries] + [e.l1 for e in self.repository.entries]
+            outputs |= form_assets(self.schemas["entry"].document, texts)
+            outputs |= dashboard_files(self.repository, self.supervision, reports, site_url=config.site_url or "http://localhost/",
+                                       directory_urls=config.use_directory_urls, stamp=self.built)
         for path, content in outputs.items():
             files.append(File.generated(config, path, content=content))
         self.linked = site_page_entries(self.repository)
@@ -147,6 +158,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 own.inclusion = InclusionLevel.NOT_IN_NAV  # reached from the entries it publishes
         if config.nav is None:
             config.nav = self._nav(files)
+        self.pages_started = time.perf_counter()
         return files
 
     def _nav(self, files: Files) -> list[Any]:
@@ -172,8 +184,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         options = {"page_url": page.url, "schemas": self.schemas, "directory_urls": config.use_directory_urls}
         if spec is not None:
             entry = spec.context.get("entry")
-            return render(spec, edit_url=page.edit_url, repo_url=self._repo_url(config), new_file_url=self._new_file_url(config),
+            begin = time.perf_counter()
+            html = render(spec, edit_url=page.edit_url, repo_url=self._repo_url(config), new_file_url=self._new_file_url(config),
                           today=self.built.date(), check=self.checks.get(entry.id) if entry else None, **options)
+            self.clock.add("our templates", time.perf_counter() - begin)
+            return html
         linked = self.linked.get(page.file.src_uri)
         if linked:
             pairs = [(e, self.repository.catalogues[e.catalogue]) for e in linked]
@@ -196,15 +211,18 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
+        self.clock.add("theme and pages", time.perf_counter() - self.pages_started)
         if self.config.search:
             try:
-                output = search.build_index(Path(config.site_dir))
+                with self.clock.stage("pagefind"):
+                    output = search.build_index(Path(config.site_dir))
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc)) from exc
             log.info("gongkai: Pagefind %s", " ".join(line.strip() for line in output.splitlines() if "Indexed" in line))
         if self.config.check_links:
-            site = linkcheck.Site.read(Path(config.site_dir), urlsplit(config.site_url or "/").path or "/")
-            broken = linkcheck.broken_links(site)
+            with self.clock.stage("link check"):
+                site = linkcheck.Site.read(Path(config.site_dir), urlsplit(config.site_url or "/").path or "/")
+                broken = linkcheck.broken_links(site)
             if broken:
                 listed = "\n".join(b.text() for b in broken[:50]) + (f"\n……另有 {len(broken) - 50} 个" if len(broken) > 50 else "")
                 raise PluginError(f"网站中有 {len(broken)} 个站内链接失效，构建已取消：\n{listed}\n"
@@ -215,6 +233,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.final_site:
             publish(Path(config.site_dir), Path(self.final_site))
             log.info("gongkai: 全部检查通过，网站已写入 %s", self.final_site)
+        log.info("gongkai: 用时 %s", "，".join(self.clock.lines()))
+        self.clock.write(os.environ.get("GONGKAI_TIMINGS"))
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves the previous site as it was; the half-built one goes."""
