@@ -23,6 +23,9 @@ from gongkai.history import read_history
 from gongkai.schema import load_schemas
 
 PROJECT = Path(__file__).resolve().parents[1]
+DEPARTMENTS = ["县发展和改革局", "县教育局", "县公安局", "县民政局", "县司法局", "县财政局", "县人力资源和社会保障局", "县自然资源局",
+               "县住房和城乡建设局", "县交通运输局", "县农业农村局", "县卫生健康局"]
+"""Who a commit adds as a co-publisher: a county's dozen departments, as real edits do, not a new name each time."""
 
 
 def _data(text: str) -> bytes:
@@ -67,7 +70,7 @@ def build_repository(root: Path, entries: int, commits: int, seed: int = 1) -> N
                 files.pop(path)
                 paths.remove(path)
                 continue
-            text = text.replace("20个工作日", "10个工作日", 1) if "20个工作日" in text else text.replace("subject: ", f"subject: 调整{n}·", 1)
+            text = text.replace("20个工作日", "10个工作日", 1) if "20个工作日" in text else text.replace("subject: ", f"subject: {DEPARTMENTS[n % len(DEPARTMENTS)]}、", 1)
             files[path] = text
             stream += [f"M 100644 inline {path}\n".encode(), _data(text)]
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)

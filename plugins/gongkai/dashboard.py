@@ -19,6 +19,8 @@ from .report import PERIODS, Report, build_report, report_xlsx, sections
 from .supervision import Figures, Supervision, department_slugs
 
 INDEX_SRC = "jiandu/index.md"
+REPORT_ROWS_SHOWN = 200
+"""Rows of a section a report page shows; a province's yearly report has tens of thousands, the .xlsx has them all."""
 ANCHORS = {"missing": "queshi", "not_applicable": "bushiyong", "overdue": "yuqi", "late": "yuqi-gongkai", "due": "jijiang",
            "unknown": "wufa-panduan", "broken": "duanlian"}
 """Where each list stands on a scope page; the figures link there."""
@@ -113,6 +115,7 @@ def dashboard_pages(repo: Repository, supervision: Supervision, reports: dict[st
     for kind, report in reports.items():
         pages.append(PageSpec(report_src(kind), report.title, "report", {
             **common, "report": report, "sections": sections(report), "xlsx": report_file(kind, supervision.as_of),
+            "shown": REPORT_ROWS_SHOWN,
         }))
     return pages
 

@@ -16,7 +16,7 @@ from .history import Change, EntryHistory, History
 from .model import Catalogue, Domain, Entry, Repository, SitePage
 
 PageKind = Literal["home", "domain", "catalogue", "entry", "search", "removed", "changes", "form", "fields", "supervision",
-                   "supervision_scope", "report"]
+                   "supervision_scope", "report", "catalogue_list", "domain_list"]
 CHANGES_PER_PAGE = 50
 RECENT_ON_HOME = 10
 NO_HISTORY = History(False, "构建时已在 mkdocs.yml 中关闭变更记录（history: false）")
@@ -73,6 +73,9 @@ def changes_src(page: int) -> str:
 
 
 HOME_SRC, SEARCH_SRC = "index.md", "search.md"
+CATALOGUES_SRC, DOMAINS_SRC = "mulu.md", "domains/index.md"
+"""One page listing the catalogues, one the domains: the navigation links to these instead of to all of them,
+because material renders the whole navigation into every page, thousands of times."""
 FORM_SRC, FIELDS_SRC = "contribute/form.md", "contribute/fields.md"
 
 
@@ -173,6 +176,8 @@ def build_pages(repo: Repository, history: History = NO_HISTORY) -> list[PageSpe
         PageSpec(HOME_SRC, "首页", "home", {"domains": domains, "counts": counts, "catalogues": catalogues,
                                            "recent": rows[:RECENT_ON_HOME], **trail}),
         PageSpec(SEARCH_SRC, "搜索", "search", {"domains": domains, "catalogues": catalogues}),
+        PageSpec(CATALOGUES_SRC, "目录一览", "catalogue_list", {"catalogues": catalogues, "repo": repo}),
+        PageSpec(DOMAINS_SRC, "领域一览", "domain_list", {"domains": domains, "counts": counts}),
         PageSpec(FORM_SRC, "在线填写事项", "form", {"domains": domains, "catalogues": catalogues}),
         PageSpec(FIELDS_SRC, "字段说明", "fields", {}),
     ]

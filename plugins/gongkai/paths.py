@@ -19,7 +19,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATA_SUFFIX = ".yml"
 CATALOGUE_FILE = "catalogue.yml"
 RESERVED_SLUGS = frozenset({"domains", "search", "assets", "pagefind", "search-index", "404", "changes", "contribute", "jiandu",
-                            "feed", "history", "sitemap", "index"})
+                            "feed", "history", "sitemap", "index", "mulu"})
 """Top-level URL segments the site uses itself; a catalogue folder cannot be named like them."""
 DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))})
 """Names Windows cannot check out as files or folders; and `index`, which would stand for its folder's page."""

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -27,7 +26,17 @@ from .dashboard import INDEX_SRC as SUPERVISION_SRC
 from .dashboard import build_reports, dashboard_files, dashboard_pages
 from .feeds import feed_outputs, history_outputs
 from .history import History, HistoryError, read_history
-from .pages import FIELDS_SRC, FORM_SRC, NO_HISTORY, PageSpec, build_pages, catalogues_in_order, site_page_entries
+from .pages import (
+    CATALOGUES_SRC,
+    DOMAINS_SRC,
+    FIELDS_SRC,
+    FORM_SRC,
+    NO_HISTORY,
+    PageSpec,
+    build_pages,
+    catalogues_in_order,
+    site_page_entries,
+)
 from .paths import Layout
 from .problems import format_text
 from .render import OVERRIDES, render, render_template
@@ -162,14 +171,13 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         return files
 
     def _nav(self, files: Files) -> list[Any]:
-        """Domains and catalogues, never the entries (material renders the whole nav into every page)."""
-        assert self.repository is not None
-        repo = self.repository
+        """A short list of sections, never the entries, catalogues or domains one by one: material renders the
+        whole navigation into every page, so its size multiplies by the number of pages."""
         own = [f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.is_in_nav) if f.src_uri not in self.specs]
         return [
             {"首页": "index.md"},
-            {"目录": [{str(escape(c.name)): f"{c.slug}/index.md"} for c in catalogues_in_order(repo)]},
-            {"领域": [{str(escape(d.name)): f"domains/{d.slug}.md"} for d in repo.domains_in_order]},
+            {"目录": CATALOGUES_SRC},
+            {"领域": DOMAINS_SRC},
             {"最近更新": "changes/index.md"},
             {"监督": SUPERVISION_SRC},
             {"搜索": "search.md"},

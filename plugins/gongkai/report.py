@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from .clock import CHINA
 from .coverage import StandardStatus
@@ -209,26 +209,41 @@ def report_markdown(report: Report) -> str:
     return "\n".join(out)
 
 
+def _cell(sheet: Any, value: object, font: Any = None) -> Any:
+    """A write-only cell; text stays text, and one that looks like a formula is marked so Excel keeps it so."""
+    from openpyxl.cell import WriteOnlyCell
+
+    from .excel import FORMULA_START
+
+    written = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        written.data_type = "s"
+        written.quotePrefix = value.startswith(FORMULA_START)
+    if font is not None:
+        written.font = font
+    return written
+
+
 def report_xlsx(report: Report) -> bytes:
-    """One sheet per section, header row frozen, text stored as text (a cell never becomes a formula)."""
+    """One sheet per section, header row frozen, text stored as text (a cell never becomes a formula).
+
+    Written in openpyxl's write-only mode with one shared style: the yearly report of a province
+    has tens of thousands of rows, and per-cell styles cost more than the rest of the build.
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    from .sheet_export import put
-
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
     for heading, columns, rows, empty in sections(report):
         sheet = book.create_sheet(heading[:31])
-        for number, row in enumerate([list(columns), *(rows or [[empty]])], 1):
-            for index, value in enumerate(row, 1):
-                cell = put(sheet, number, index, value)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                if number == 1:
-                    cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
         for index, column in enumerate(columns, 1):
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(10, min(40, 2 * len(column) + 4))
+            sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, 2 * len(column) + 4))
+        sheet.append([_cell(sheet, column, bold) for column in columns])
+        for row in rows or [[empty]]:
+            sheet.append([_cell(sheet, value) for value in row])
     book.properties.title = report.title
     buffer = io.BytesIO()
     book.save(buffer)
