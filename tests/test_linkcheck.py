@@ -144,3 +144,25 @@ def test_sample_site_has_no_markup_from_entry_text(gongkai, sample_site: Path) -
     assert markup_problems(site) == []
     result = gongkai(PROJECT, "check-markup", str(sample_site))
     assert (result.code, result.out) == (0, ""), result.out
+
+
+def test_the_fast_link_scan_reads_what_the_parser_reads(sample_site: Path, tmp_path: Path) -> None:
+    """scan_links (regular expressions, every build) against scan_page (the HTML parser) on every page of the
+    sample site, and on a page written to trip regular expressions up."""
+    from gongkai.linkcheck import scan_links, scan_page
+
+    tricky = tmp_path / "tricky.html"
+    tricky.write_text("""<!doctype html><html><head><title>a <a href="no-title"></title>
+<script>var s = '<a href="no-script">';</script><style>a[href="no-style"]{}</style></head>
+<body><!-- <a href="no-comment"> --><p>href="no-text" id="no-text"</p>
+<a HREF='single' id=unquoted name="anchor">x</a><img src="a.png" srcset="b.png 1x, c.png 2x" alt="&lt;a href=&quot;x&quot;&gt;">
+<a href="q?a=1&amp;b=2" data-id="not-an-id">y</a><textarea><a href="no-textarea"></textarea><video poster="p.jpg"></video>
+</body></html>""", encoding="utf-8")
+    for page in sorted(sample_site.rglob("*.html")):
+        fast, full = scan_links(page), scan_page(page)
+        assert (sorted(fast.links), fast.ids) == (sorted(full.links), full.ids), page
+    fast, full = scan_links(tricky), scan_page(tricky)
+    assert sorted(fast.links) == ["a.png", "b.png", "c.png", "p.jpg", "q?a=1&b=2", "single"]
+    assert fast.ids == {"unquoted", "anchor"}
+    # Python's parser reads tags inside <title> and <textarea>, which browsers show as text; the fast scan does not
+    assert set(full.links) - set(fast.links) == {"no-title", "no-textarea"}

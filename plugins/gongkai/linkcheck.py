@@ -9,13 +9,14 @@ External links (http, https, mailto, ...) are not followed here; a separate, non
 from __future__ import annotations
 
 import argparse
+import html
 import multiprocessing
 import os
 import posixpath
 import re
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -128,19 +129,52 @@ def scan_page(path: Path) -> PageScan:
     return scanner.scan
 
 
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^<>]*?)?/?>")
+_ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_SKIPPED = re.compile(r"<!--.*?-->|(<(script|style|textarea|title)\b[^>]*>).*?</\2\s*>", re.S | re.I)
+"""Comments, and the text of elements whose content the HTML parser reads as text, not tags."""
+_WANTED = ("href", "src", "id=", "name=", "poster", "srcset")
+
+
+def scan_links(path: Path) -> PageScan:
+    """Only the links and ids of a page, with regular expressions: several times faster than the parser,
+    for the check every build runs. It reads tags as the HTML parser does for what our pages contain;
+    scan_page stays the reference for the markup check (and the test that compares the two)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    text = _SKIPPED.sub(lambda m: m.group(1) or "", text)
+    scan = PageScan()
+    for tag in _TAG.finditer(text):
+        attributes = tag.group(2)
+        if not attributes or not any(word in attributes for word in _WANTED):
+            continue
+        name_is_id = tag.group(1).lower() == "a"
+        for match in _ATTRIBUTE.finditer(attributes):
+            name = match.group(1).lower()
+            value = next((v for v in match.group(2, 3, 4) if v is not None), "")
+            if "&" in value:
+                value = html.unescape(value)
+            if name in LINK_ATTRIBUTES:
+                scan.links.append(value)
+            elif name == "srcset":
+                scan.links.extend(part.split()[0] for part in value.split(",") if part.strip())
+            elif name == "id" or (name == "name" and name_is_id):
+                scan.ids.add(value)
+    return scan
+
+
 PARALLEL_FROM = 200
 """Pages from which parsing is spread over processes: the pure-Python parser reads about 5 MB/s on one core."""
 
 
-def _scan_all(paths: list[Path]) -> list[PageScan]:
+def _scan_all(paths: list[Path], scan: Callable[[Path], PageScan] = scan_page) -> list[PageScan]:
     """Scan pages, on every core when there are many. Forked workers need no re-import of the caller's
     `__main__` (spawn would); fork is only safe while this process has a single thread, else one core."""
     workers = min(os.cpu_count() or 1, 8)
     if (len(paths) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1
             or "fork" not in multiprocessing.get_all_start_methods()):
-        return [scan_page(path) for path in paths]
+        return [scan(path) for path in paths]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(scan_page, paths, chunksize=max(16, len(paths) // (workers * 8))))
+        return list(pool.map(scan, paths, chunksize=max(16, len(paths) // (workers * 8))))
 
 
 @dataclass
@@ -154,7 +188,8 @@ class Site:
     base_path: str = "/"
 
     @classmethod
-    def read(cls, root: Path, base_path: str | None = None) -> Site:
+    def read(cls, root: Path, base_path: str | None = None, *, links_only: bool = False) -> Site:
+        """The site's files and pages; `links_only` reads just links and ids (fast), enough for broken_links."""
         files: set[str] = set()
         folders: set[str] = {""}
         for current, dirs, names in os.walk(root):
@@ -162,8 +197,9 @@ class Site:
             prefix = "" if rel == "." else rel + "/"
             folders.update(prefix + d for d in dirs)
             files.update(prefix + n for n in names)
-        html = sorted(rel for rel in files if rel.endswith(HTML_SUFFIXES))
-        pages = dict(zip(html, _scan_all([root / rel for rel in html]), strict=True))
+        documents = sorted(rel for rel in files if rel.endswith(HTML_SUFFIXES))
+        scans = _scan_all([root / rel for rel in documents], scan_links if links_only else scan_page)
+        pages = dict(zip(documents, scans, strict=True))
         return cls(root, files, folders, pages, _normal_base(base_path) if base_path else infer_base_path(root))
 
     def resolve(self, page: str, href: str) -> tuple[str, str] | None:
@@ -273,11 +309,11 @@ def _report(lines: Iterable[str], summary: str) -> int:
     return EXIT_OK
 
 
-def _read_site(folder: Path, base_path: str | None) -> Site | None:
+def _read_site(folder: Path, base_path: str | None, *, links_only: bool = False) -> Site | None:
     if not folder.is_dir():
         print(f"找不到网站文件夹 {folder}。请先运行 mkdocs build --strict 构建网站。", file=sys.stderr)
         return None
-    return Site.read(folder, base_path)
+    return Site.read(folder, base_path, links_only=links_only)
 
 
 def _add_site_arguments(parser: argparse.ArgumentParser) -> None:
@@ -293,7 +329,7 @@ def configure_links(commands: Any) -> None:
 
 
 def run_links(args: argparse.Namespace, layout: Layout) -> int:
-    site = _read_site(args.site, args.base_path)
+    site = _read_site(args.site, args.base_path, links_only=True)
     if site is None:
         return EXIT_USAGE
     return _report((b.text() for b in broken_links(site)),

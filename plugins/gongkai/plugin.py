@@ -229,7 +229,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             log.info("gongkai: Pagefind %s", " ".join(line.strip() for line in output.splitlines() if "Indexed" in line))
         if self.config.check_links:
             with self.clock.stage("link check"):
-                site = linkcheck.Site.read(Path(config.site_dir), urlsplit(config.site_url or "/").path or "/")
+                site = linkcheck.Site.read(Path(config.site_dir), urlsplit(config.site_url or "/").path or "/", links_only=True)
                 broken = linkcheck.broken_links(site)
             if broken:
                 listed = "\n".join(b.text() for b in broken[:50]) + (f"\n……另有 {len(broken) - 50} 个" if len(broken) > 50 else "")
