@@ -7,8 +7,10 @@ all read their figures from it, so that a number on one of them is the same numb
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from .coverage import StandardStatus, coverage, department_of, standard_statuses
 from .model import Entry, Repository
@@ -57,18 +59,30 @@ class Supervision:
     links_checked: bool
     """Whether link results were at hand; without them the broken-link figures say nothing."""
 
+    @cached_property
+    def _groups(self) -> dict[tuple[str, str], tuple[list[StandardStatus], list[EntryCheck]]]:
+        """Standards and checks by (criterion, value), in their order: the dashboard selects once per
+        catalogue, department and domain, and a scan of everything for each would be quadratic."""
+        groups: dict[tuple[str, str], tuple[list[StandardStatus], list[EntryCheck]]] = defaultdict(lambda: ([], []))
+        for s in self.standards:
+            for key in (("catalogue", s.catalogue.slug), ("department", s.department), ("domain", s.domain.slug)):
+                groups[key][0].append(s)
+        for c in self.checks:
+            for key in (("catalogue", c.entry.catalogue), ("department", c.department), ("domain", c.entry.domain)):
+                groups[key][1].append(c)
+        return dict(groups)
+
     def select(self, *, catalogue: str | None = None, department: str | None = None, domain: str | None = None) -> Supervision:
         """The same view narrowed to one catalogue, department or domain (or several at once)."""
-
-        def keep(catalogue_slug: str, domain_slug: str, dept: str) -> bool:
-            return ((catalogue is None or catalogue_slug == catalogue) and (domain is None or domain_slug == domain)
-                    and (department is None or dept == department))
-
-        return replace(
-            self,
-            standards=tuple(s for s in self.standards if keep(s.catalogue.slug, s.domain.slug, s.department)),
-            checks=tuple(c for c in self.checks if keep(c.entry.catalogue, c.entry.domain, c.department)),
-        )
+        wanted = [(name, value) for name, value in (("catalogue", catalogue), ("department", department), ("domain", domain))
+                  if value is not None]
+        if not wanted:
+            return self
+        standards, checks = self._groups.get(wanted[0], ([], []))
+        for name, value in wanted[1:]:
+            standards = [s for s in standards if _standard_key(s, name) == value]
+            checks = [c for c in checks if _check_key(c, name) == value]
+        return replace(self, standards=tuple(standards), checks=tuple(checks))
 
     def in_state(self, state: str) -> list[EntryCheck]:
         return [c for c in self.checks if c.timeliness.state == state]
@@ -102,6 +116,14 @@ class Supervision:
 
     def by_entry(self) -> dict[str, EntryCheck]:
         return {c.entry.id: c for c in self.checks}
+
+
+def _standard_key(status: StandardStatus, name: str) -> str:
+    return {"catalogue": status.catalogue.slug, "department": status.department, "domain": status.domain.slug}[name]
+
+
+def _check_key(check: EntryCheck, name: str) -> str:
+    return {"catalogue": check.entry.catalogue, "department": check.department, "domain": check.entry.domain}[name]
 
 
 def department_slugs(departments: list[str]) -> dict[str, str]:

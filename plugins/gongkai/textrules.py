@@ -52,6 +52,14 @@ _CONTROL_NAMES = {
 _IDENTIFIER_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
+_SUSPECT = re.compile(
+    "[" + re.escape("".join(sorted(_BIDI | _ZERO_WIDTH | _LINE_SEPARATORS)))
+    + "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000e0000-\U000e007f"
+    + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17)) + "\U000f0000-\U0010fffd]"
+)
+"""Every character `_char_kind` can object to in text: one search in C spares the character loop for almost all values."""
+
+
 def _is_noncharacter(cp: int) -> bool:
     return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
 
@@ -226,6 +234,8 @@ def text_findings(text: str, *, identifier: bool = False) -> list[TextFinding]:
         if any("A" <= ch <= "Z" for ch in text):
             kinds = {**kinds, "identifier": replace(kinds["identifier"], advice=kinds["identifier"].advice + "（大写字母请改为小写）")}
         findings = _grouped(text, "identifier", kinds, "标识符")
+    elif _SUSPECT.search(text) is None:
+        return []
     else:
         findings = _grouped(text, "text", _TEXT_KINDS, "")
     return sorted(findings, key=lambda f: f.index)
