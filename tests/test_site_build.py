@@ -34,3 +34,37 @@ def test_serve_watches_data_and_schema(tmp_path: Path) -> None:
     finally:
         server.server_close()
     assert str(PROJECT / "data") in watched and str(PROJECT / "schema") in watched
+
+
+def test_entry_pages_poured_into_the_shell_equal_the_theme_rendered_ones(tmp_path: Path, monkeypatch) -> None:
+    """fast_pages writes entries into the theme output cut from one of them; the slow way must give the same bytes."""
+    import gzip
+
+    monkeypatch.setenv("GONGKAI_BUILD_TIME", "2026-12-01T02:30:00+00:00")
+    sample_site = tmp_path / "fast"
+    proc = mkdocs_build(PROJECT / "mkdocs.yml", sample_site)
+    assert proc.returncode == 0, proc.stderr
+    assert "entry pages into the shell" in proc.stderr
+
+    project = tmp_path / "slow"
+    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns(".venv", "site", "test-artifacts", ".git", "node_modules"))
+    shutil.copytree(PROJECT / ".git", project / ".git")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - gongkai\n", "  - gongkai:\n      fast_pages: false\n"),
+                      encoding="utf-8")
+    slow = tmp_path / "slow-site"
+    proc = mkdocs_build(config, slow)
+    assert proc.returncode == 0, proc.stderr
+    assert "entry pages into the shell" not in proc.stderr
+    fast_files = {p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*") if p.is_file()}
+    slow_files = {p.relative_to(slow).as_posix() for p in slow.rglob("*") if p.is_file()}
+    assert fast_files == slow_files
+    entries = [f for f in fast_files if f.count("/") == 3 and f.endswith("/index.html")]
+    assert len(entries) > 150
+    for name in sorted(fast_files):
+        if name.endswith(".xlsx"):
+            continue  # workbooks carry the time they were written
+        a, b = (sample_site / name).read_bytes(), (slow / name).read_bytes()
+        if name.endswith(".gz"):
+            a, b = gzip.decompress(a), gzip.decompress(b)
+        assert a == b, name

@@ -13,17 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from . import linkcheck, search
 from .clock import build_time
 from .contribute import form_assets
 from .dashboard import INDEX_SRC as SUPERVISION_SRC
 from .dashboard import build_reports, dashboard_files, dashboard_pages
+from .fastpages import Shell, add_to_sitemap, canonical_tag, shell_of, title_tag
 from .feeds import feed_outputs, history_outputs
 from .history import History, HistoryError, read_history
 from .pages import (
@@ -53,7 +56,6 @@ if TYPE_CHECKING:
 
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
-    from mkdocs.structure.pages import Page
 
     from .model import Entry, Repository
 
@@ -68,6 +70,8 @@ class GongkaiConfig(Config):
     """Index the built site with Pagefind (extended) after the build."""
     history = c.Type(bool, default=True)
     """Read the audit trail from git; false builds without it (the pages then say it is unavailable)."""
+    fast_pages = c.Type(bool, default=True)
+    """Write entry pages into the theme's output for one of them instead of rendering the theme for each."""
     check_links = c.Type(bool, default=True)
     """After the build, fail it if any internal link, resource or #anchor of the site does not resolve."""
     url_results = c.Type(str, default=".cache/gongkai/urls.json")
@@ -95,6 +99,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.repository, self.specs, self.linked = None, {}, {}  # the plugin object survives `mkdocs serve` rebuilds
+        self.bulk: list[tuple[PageSpec, File]] = []
+        self.prototypes: dict[str, str] = {}
+        """src_uri of the page rendered by the theme -> kind; its content, then its shell, by kind."""
+        self.prototype_content: dict[str, str] = {}
+        self.shells: dict[str, Shell | None] = {}
         if not self.config.enabled:
             return config
         self.layout = Layout(Path(self.config.root or Path(config.config_file_path).parent))
@@ -139,6 +148,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         with self.clock.stage("page specs"):
             reports = build_reports(self.repository, self.supervision, self.history, county)
             specs = [*build_pages(self.repository, self.history), *dashboard_pages(self.repository, self.supervision, reports)]
+        poured = {"entry", "removed"} if self.config.fast_pages else set()
         for spec in specs:
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"docs/{spec.src_uri} 与自动生成的页面重名。请把这个手写页面改名或移到其他文件夹。")
@@ -148,8 +158,13 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             entry = spec.context.get("entry")
             if entry is not None:
                 file.edit_uri = posixpath.relpath((self.layout.root / entry.path).as_posix(), docs_dir.as_posix())
-            files.append(file)
             self.specs[spec.src_uri] = spec
+            if spec.kind in poured and spec.kind in self.prototypes.values():
+                self.bulk.append((spec, file))
+                continue
+            if spec.kind in poured:
+                self.prototypes[spec.src_uri] = spec.kind
+            files.append(file)
         with self.clock.stage("feeds, calendars, reports"):
             outputs = history_outputs(self.history, config.use_directory_urls)
             if self.history.available:
@@ -191,17 +206,65 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         spec = self.specs.get(page.file.src_uri)
         options = {"page_url": page.url, "schemas": self.schemas, "directory_urls": config.use_directory_urls}
         if spec is not None:
-            entry = spec.context.get("entry")
             begin = time.perf_counter()
-            html = render(spec, edit_url=page.edit_url, repo_url=self._repo_url(config), new_file_url=self._new_file_url(config),
-                          today=self.built.date(), check=self.checks.get(entry.id) if entry else None, **options)
+            html = self._render(spec, page, config)
             self.clock.add("our templates", time.perf_counter() - begin)
+            if page.file.src_uri in self.prototypes:
+                self.prototype_content[self.prototypes[page.file.src_uri]] = html
             return html
         linked = self.linked.get(page.file.src_uri)
         if linked:
             pairs = [(e, self.repository.catalogues[e.catalogue]) for e in linked]
             return html + render_template("pages/site_page_links.html", entries=pairs, **options)
         return html
+
+    def _render(self, spec: PageSpec, page: Page, config: MkDocsConfig) -> str:
+        entry = spec.context.get("entry")
+        return render(spec, page_url=page.url, schemas=self.schemas, directory_urls=config.use_directory_urls,
+                      edit_url=page.edit_url, repo_url=self._repo_url(config), new_file_url=self._new_file_url(config),
+                      today=self.built.date(), check=self.checks.get(entry.id) if entry else None)
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.env, self.files = env, files
+        return env
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav
+        return nav
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        kind = self.prototypes.get(page.file.src_uri)
+        if kind is not None and kind in self.prototype_content:
+            spec = self.specs[page.file.src_uri]
+            self.shells[kind] = shell_of(output, self.prototype_content[kind], title_tag(spec.title, config.site_name),
+                                         canonical_tag(page.canonical_url), page.url)
+            if self.shells[kind] is None:
+                log.info("gongkai: %s 页面按常规方式逐页生成（无法从样板页面切出外壳）", kind)
+        return output
+
+    def _pour(self, config: MkDocsConfig) -> None:
+        """Write the entry pages the theme did not render, into the shell cut from the one it did."""
+        site_dir = Path(config.site_dir)
+        urls: dict[str, list[str]] = {}
+        for spec, file in self.bulk:
+            page = Page(spec.title, file, config)
+            shell = self.shells.get(spec.kind)
+            if shell is None:  # the ordinary way, as MkDocs builds any page
+                doc_files = self.files.documentation_pages()
+                mkdocs_build._populate_page(page, config, self.files)
+                mkdocs_build._build_page(page, config, doc_files, self.nav, self.env)
+            else:
+                html = shell.fill(self._render(spec, page, config), title_tag(spec.title, config.site_name),
+                                  canonical_tag(page.canonical_url))
+                target = site_dir / file.dest_uri
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+            if page.canonical_url:
+                urls.setdefault(spec.kind, []).append(page.canonical_url)
+        for src, kind in self.prototypes.items():
+            prototype = self.files.get_file_from_path(src)
+            if prototype is not None and prototype.page is not None and prototype.page.canonical_url:
+                add_to_sitemap(site_dir, prototype.page.canonical_url, urls.get(kind, []))
 
     @staticmethod
     def _repo_url(config: MkDocsConfig) -> str:
@@ -220,6 +283,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if not self.config.enabled:
             return
         self.clock.add("theme and pages", time.perf_counter() - self.pages_started)
+        if self.bulk:
+            with self.clock.stage("entry pages into the shell"):
+                self._pour(config)
         if self.config.search:
             try:
                 with self.clock.stage("pagefind"):

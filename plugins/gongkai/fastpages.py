@@ -1,0 +1,71 @@
+"""Entry pages without the theme's per-page cost: the theme renders one entry, the others are poured into it.
+
+Entry pages (thousands of them) all stand at the same depth, are out of the navigation and differ
+only in their content, their <title> and their canonical address. So the plugin lets MkDocs render
+one of each kind (the prototype), cuts that output at its content, title and canonical link into a
+`Shell`, and writes every other entry as shell + its own content. `shell_of` refuses (returns None)
+whenever the cut is not exact, and the plugin then builds those pages the ordinary way; a test
+builds the sample site both ways and compares every page byte for byte.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import escape
+
+TITLE, CANONICAL = "\x00gongkai-title\x00", "\x00gongkai-canonical\x00"
+
+
+@dataclass(frozen=True)
+class Shell:
+    head: str
+    tail: str
+
+    def fill(self, content: str, title_tag: str, canonical_tag: str) -> str:
+        return self.head.replace(TITLE, title_tag, 1).replace(CANONICAL, canonical_tag, 1) + content + self.tail
+
+
+def title_tag(title: str, site_name: str) -> str:
+    """The <title> main.html writes for a generated page (htmltitle block of the overrides)."""
+    return f"<title>{escape(title)} - {escape(site_name)}</title>"
+
+
+def canonical_tag(canonical_url: str | None) -> str:
+    return f'<link rel="canonical" href="{canonical_url}">' if canonical_url else ""
+
+
+def shell_of(output: str, content: str, title: str, canonical: str, url: str) -> Shell | None:
+    """The prototype's page with its own content, title and address taken out; None unless that is exact."""
+    if not content or output.count(content) != 1 or not canonical or output.count(title) != 1 or output.count(canonical) != 1:
+        return None
+    head, tail = output.split(content)
+    if title not in head or canonical not in head:
+        return None
+    head = head.replace(title, TITLE).replace(canonical, CANONICAL)
+    if url and (url in head or url in tail):
+        return None  # something else in the page names this page: pouring others into it would be wrong
+    return Shell(head, tail)
+
+
+_URL_BLOCK = re.compile(r"[ \t]*<url>\s*<loc>(?P<loc>[^<]*)</loc>.*?</url>\n?", re.S)
+
+
+def add_to_sitemap(site_dir: Path, prototype_url: str, urls: list[str]) -> None:
+    """List the poured pages in sitemap.xml (and its .gz) like the prototype MkDocs listed."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.is_file() or not urls:
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    block = next((m for m in _URL_BLOCK.finditer(text) if m.group("loc") == str(escape(prototype_url))), None)
+    if block is None:
+        return
+    template = block.group(0)
+    added = "".join(template.replace(f"<loc>{block.group('loc')}</loc>", f"<loc>{escape(u)}</loc>", 1) for u in urls)
+    text = text[: block.end()] + added + text[block.end():]
+    sitemap.write_text(text, encoding="utf-8")
+    with open(site_dir / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as stream:
+        stream.write(text.encode("utf-8"))
