@@ -31,7 +31,9 @@ def generate(target: Path, count: int) -> int:
     """Copy schema, domains and `count` entries (copies of the sample county's) into `target`."""
     shutil.copytree(PROJECT / "schema", target / "schema")
     shutil.copytree(PROJECT / "data" / "domains", target / "data" / "domains")
-    (target / "docs").mkdir()
+    shutil.copytree(PROJECT / "docs", target / "docs")  # entries publish some of its pages
+    for page in (target / "docs").rglob("*.md"):  # and its pages publish the sample county's entries: the first copy's
+        page.write_text(page.read_text(encoding="utf-8").replace("shili-xian/", "bench-0000/"), encoding="utf-8")
     sample = PROJECT / "data" / "catalogues" / SAMPLE
     catalogue_text = (sample / "catalogue.yml").read_text(encoding="utf-8")
     entries = sorted(p for p in sample.glob("*/*.yml"))

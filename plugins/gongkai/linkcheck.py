@@ -140,7 +140,10 @@ def scan_links(path: Path) -> PageScan:
     """Only the links and ids of a page, with regular expressions: several times faster than the parser,
     for the check every build runs. It reads tags as the HTML parser does for what our pages contain;
     scan_page stays the reference for the markup check (and the test that compares the two)."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    return scan_links_text(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def scan_links_text(text: str) -> PageScan:
     text = _SKIPPED.sub(lambda m: m.group(1) or "", text)
     scan = PageScan()
     for tag in _TAG.finditer(text):
@@ -188,8 +191,10 @@ class Site:
     base_path: str = "/"
 
     @classmethod
-    def read(cls, root: Path, base_path: str | None = None, *, links_only: bool = False) -> Site:
-        """The site's files and pages; `links_only` reads just links and ids (fast), enough for broken_links."""
+    def read(cls, root: Path, base_path: str | None = None, *, links_only: bool = False,
+             known: dict[str, PageScan] | None = None) -> Site:
+        """The site's files and pages; `links_only` reads just links and ids (fast), enough for broken_links;
+        `known` holds scans the caller already has (pages it wrote itself), which are not read again."""
         files: set[str] = set()
         folders: set[str] = {""}
         for current, dirs, names in os.walk(root):
@@ -197,9 +202,10 @@ class Site:
             prefix = "" if rel == "." else rel + "/"
             folders.update(prefix + d for d in dirs)
             files.update(prefix + n for n in names)
-        documents = sorted(rel for rel in files if rel.endswith(HTML_SUFFIXES))
+        known = known or {}
+        documents = sorted(rel for rel in files if rel.endswith(HTML_SUFFIXES) and rel not in known)
         scans = _scan_all([root / rel for rel in documents], scan_links if links_only else scan_page)
-        pages = dict(zip(documents, scans, strict=True))
+        pages = {**dict(zip(documents, scans, strict=True)), **{rel: scan for rel, scan in known.items() if rel in files}}
         return cls(root, files, folders, pages, _normal_base(base_path) if base_path else infer_base_path(root))
 
     def resolve(self, page: str, href: str) -> tuple[str, str] | None:

@@ -104,6 +104,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         """src_uri of the page rendered by the theme -> kind; its content, then its shell, by kind."""
         self.prototype_content: dict[str, str] = {}
         self.shells: dict[str, Shell | None] = {}
+        self.scanned: dict[str, linkcheck.PageScan] = {}
+        """Links and ids of the pages poured into a shell, from the text written: the link check need not read them."""
         if not self.config.enabled:
             return config
         self.layout = Layout(Path(self.config.root or Path(config.config_file_path).parent))
@@ -246,6 +248,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         """Write the entry pages the theme did not render, into the shell cut from the one it did."""
         site_dir = Path(config.site_dir)
         urls: dict[str, list[str]] = {}
+        shell_scans = {kind: linkcheck.scan_links_text(shell.head + shell.tail) for kind, shell in self.shells.items() if shell}
         for spec, file in self.bulk:
             page = Page(spec.title, file, config)
             shell = self.shells.get(spec.kind)
@@ -254,8 +257,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 mkdocs_build._populate_page(page, config, self.files)
                 mkdocs_build._build_page(page, config, doc_files, self.nav, self.env)
             else:
-                html = shell.fill(self._render(spec, page, config), title_tag(spec.title, config.site_name),
-                                  canonical_tag(page.canonical_url))
+                content = self._render(spec, page, config)
+                html = shell.fill(content, title_tag(spec.title, config.site_name), canonical_tag(page.canonical_url))
+                own, frame = linkcheck.scan_links_text(content), shell_scans[spec.kind]
+                self.scanned[file.dest_uri] = linkcheck.PageScan(ids=frame.ids | own.ids, links=frame.links + own.links)
                 target = site_dir / file.dest_uri
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
@@ -295,7 +300,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             log.info("gongkai: Pagefind %s", " ".join(line.strip() for line in output.splitlines() if "Indexed" in line))
         if self.config.check_links:
             with self.clock.stage("link check"):
-                site = linkcheck.Site.read(Path(config.site_dir), urlsplit(config.site_url or "/").path or "/", links_only=True)
+                site = linkcheck.Site.read(Path(config.site_dir), urlsplit(config.site_url or "/").path or "/", links_only=True,
+                                           known=self.scanned)
                 broken = linkcheck.broken_links(site)
             if broken:
                 listed = "\n".join(b.text() for b in broken[:50]) + (f"\n……另有 {len(broken) - 50} 个" if len(broken) > 50 else "")
