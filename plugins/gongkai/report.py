@@ -234,6 +234,8 @@ def report_xlsx(report: Report) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from .excel import FORMULA_START
+
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     for heading, columns, rows, empty in sections(report):
@@ -242,8 +244,8 @@ def report_xlsx(report: Report) -> bytes:
         for index, column in enumerate(columns, 1):
             sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, 2 * len(column) + 4))
         sheet.append([_cell(sheet, column, bold) for column in columns])
-        for row in rows or [[empty]]:
-            sheet.append([_cell(sheet, value) for value in row])
+        for row in rows or [[empty]]:  # plain values are written as they are, far faster than cells: only formula-like text needs one
+            sheet.append([_cell(sheet, v) if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row])
     book.properties.title = report.title
     buffer = io.BytesIO()
     book.save(buffer)
