@@ -7,9 +7,11 @@ data file is checked, keys included, so a rule cannot be missed by a field added
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from .clock import china_today
 from .loader import SourceDoc
 from .privacy import find_personal
 from .problems import JsonPath
@@ -34,7 +36,8 @@ def _strings(value: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str, b
             yield from _strings(item, (*path, index))
 
 
-def content_findings(doc: SourceDoc) -> Iterator[Finding]:
+def content_findings(doc: SourceDoc, today: dt.date | None = None) -> Iterator[Finding]:
+    today = today or china_today()
     for path, text, is_key in _strings(doc.data):
         for found in text_findings(text):
             yield Finding(doc.path, path, found.message, found.severity)  # type: ignore[arg-type]
@@ -43,5 +46,5 @@ def content_findings(doc: SourceDoc) -> Iterator[Finding]:
         if path and path[-1] in URL_FIELDS:
             for found in url_findings(text):
                 yield Finding(doc.path, path, found.message, found.severity)  # type: ignore[arg-type]
-        for personal in find_personal(text):
+        for personal in find_personal(text, today=today):
             yield Finding(doc.path, path, personal.message, personal.severity)  # type: ignore[arg-type]

@@ -323,10 +323,15 @@ def _chain_findings(chain: list[_Group], norm: str, today: dt.date) -> list[_Can
     return chosen
 
 
+_DIGIT = re.compile("[0-9\uff10-\uff19]")
+
+
 def find_personal(text: str, *, today: dt.date | None = None) -> list[PersonalFinding]:
     """Every resident ID, mobile and bank card number in `text`, in order, never overlapping.
 
     `today` bounds the birth dates an ID may have (Beijing time by default)."""
+    if len(_DIGIT.findall(text)) < 11:
+        return []  # the shortest number looked for (a mobile) has 11 digits; most text has far fewer
     today = today or china_today()
     norm, origin = _normalise(text)
     hexlike = [(m.start(), m.end()) for m in _HEXLIKE.finditer(norm) if not m.group().isdigit()]

@@ -52,6 +52,7 @@ _CONTROL_NAMES = {
 _IDENTIFIER_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
+_TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 _SUSPECT = re.compile(
     "[" + re.escape("".join(sorted(_BIDI | _ZERO_WIDTH | _LINE_SEPARATORS)))
     + "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000e0000-\U000e007f"
@@ -379,6 +380,8 @@ def _decoded_labels(host: str, check: _HostCheck) -> list[tuple[str, str]]:
 
 def _check_host_characters(host: str, check: _HostCheck) -> None:
     """Full-width and look-alike characters and mixed scripts, the ways a fake host passes for a real one."""
+    if host.isascii() and "xn--" not in host.lower():
+        return  # every look-alike is outside ASCII, or hides in punycode
     fullwidth = [ch for ch in host if "\uff01" <= ch <= "\uff5e" or ch in _DOTS]
     if fullwidth:
         normal = unicodedata.normalize("NFKC", host).replace("。", ".").lower()
@@ -484,6 +487,8 @@ def _strip_for_parsing(url: str) -> str:
     Browsers drop leading and trailing controls and spaces and every tab and newline; invisible and bidi
     characters are dropped here too (they are reported separately), so the scheme and host underneath show.
     """
+    if url.isascii():  # nothing bidi or invisible is ASCII: only the tabs, newlines and the ends to drop
+        return url.translate(_TAB_NEWLINE).strip("".join(chr(c) for c in range(0x21))).strip()
     hidden = {"bidi", "invisible"}
     kept = "".join(ch for i, ch in enumerate(url) if ch not in "\t\n\r" and _char_kind(ch, i, "url") not in hidden)
     return kept.strip("".join(chr(c) for c in range(0x21))).strip()
@@ -496,7 +501,8 @@ def url_findings(url: str) -> list[TextFinding]:
     odd spellings cannot slip past), never resolves names (no DNS), and so cannot see a public name that
     resolves to a private address; the link checker vets addresses when it connects.
     """
-    findings = _grouped(url, "url", _URL_KINDS, "网址")
+    plain = url.isascii() and url.isprintable() and " " not in url  # the common case: no character can be a problem
+    findings = [] if plain else _grouped(url, "url", _URL_KINDS, "网址")
     findings.extend(_structure_findings(url))
     return sorted(findings, key=lambda f: f.index)
 

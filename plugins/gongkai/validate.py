@@ -79,7 +79,7 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
         if doc is None:
             continue
         docs[rel] = doc
-        content.extend(content_findings(doc))
+        content.extend(content_findings(doc, today))
         schema_found = _schema_problems(doc, schemas, {p.field for p in found})
         problems.extend(schema_found)
         if found or schema_found:
