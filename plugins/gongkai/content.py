@@ -39,6 +39,8 @@ def _strings(value: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str, b
 def content_findings(doc: SourceDoc, today: dt.date | None = None) -> Iterator[Finding]:
     today = today or china_today()
     for path, text, is_key in _strings(doc.data):
+        if is_key and text.isascii() and text.isprintable():
+            continue  # field names: nothing to find in plain ASCII (and a misspelt one is the schema's)
         for found in text_findings(text):
             yield Finding(doc.path, path, found.message, found.severity)  # type: ignore[arg-type]
         if is_key:
