@@ -144,3 +144,30 @@ def test_unknown_field_and_missing_field_both_reported(repo: Repo, gongkai) -> N
     result = gongkai(repo.root, "validate")
     assert any("未知字段“subjcet”" in line for line in result.lines)
     assert any("缺少必填字段“subject”" in line for line in result.lines)
+
+
+def test_checking_on_every_core_reports_the_same_as_one_by_one(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate spreads files over processes from PARALLEL_FROM files; the answer must not depend on it."""
+    import gongkai.validate as validating
+    from gongkai.paths import Layout
+
+    for index, case in enumerate(CASES[:20]):
+        content = case.content if isinstance(case.content, bytes) else case.content.encode("utf-8")
+        if case.path == ENTRY_PATH:
+            repo.write_bytes(f"data/catalogues/test-xian/shehui-jiuzhu/case-{index}.yml", content)
+    repo.write("data/catalogues/test-xian/shehui-jiuzhu/dibao-2.yml", ENTRY)  # a cross-file finding, located after the workers
+    serial = validating.validate(Layout(repo.root))
+    monkeypatch.setattr(validating, "PARALLEL_FROM", 1)
+    pools = []
+
+    class Pool(validating.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs) -> None:
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(validating, "ProcessPoolExecutor", Pool)
+    parallel = validating.validate(Layout(repo.root))
+    assert pools, "the files were not spread over processes"
+    assert parallel.problems == serial.problems
+    assert any("同名事项" in p.message and p.line == 2 for p in parallel.problems)
+    assert len(serial.problems) >= 20

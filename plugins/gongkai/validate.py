@@ -7,8 +7,11 @@ files -> loader -> schema -> model -> cross-file rules.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,6 +58,69 @@ def discover(folder: Path) -> list[Path]:
     return found
 
 
+@dataclass(frozen=True)
+class _CheckedFile:
+    """One data file on its own: where it stands, what it holds, and what is wrong with it by itself."""
+
+    rel: str
+    place: Place | None
+    doc: SourceDoc | None = None
+    problems: tuple[Problem, ...] = ()
+    model: Domain | Catalogue | Entry | None = None
+
+    def slim(self) -> _CheckedFile:
+        """Without the file's text and data (the model has them): what a worker sends back costs less to pickle.
+        Cross-file rules that need a position read the text again (_locate)."""
+        if self.doc is None:
+            return self
+        return replace(self, doc=replace(self.doc, data={}, text="", timestamps=()))
+
+
+def _check_file(layout: Layout, file: Path, schemas: SchemaSet, today: dt.date) -> _CheckedFile:
+    rel = layout.relative(file)
+    place = place_of(rel)
+    if isinstance(place, str):
+        return _CheckedFile(rel, None, problems=(Problem(rel, 1, 1, FILE_FIELD, place),))
+    doc, found = load(file, rel, place)
+    if doc is None:
+        return _CheckedFile(rel, place, problems=tuple(found))
+    content = _locate(list(content_findings(doc, today)), {rel: doc}, schemas)
+    schema_found = _schema_problems(doc, schemas, {p.field for p in found})
+    model: Domain | Catalogue | Entry | None = None
+    if not found and not schema_found:
+        model = {"domain": domain_from, "catalogue": catalogue_from, "entry": entry_from}[place.kind](doc)
+    return _CheckedFile(rel, place, doc, (*found, *content, *schema_found), model)
+
+
+PARALLEL_FROM = 2000
+"""Files from which checking them is spread over processes: below it, starting the workers costs more."""
+_WORK: tuple[Layout, SchemaSet, dt.date] | None = None
+"""What forked workers inherit instead of receiving it pickled with every file."""
+
+
+def _check_in_worker(files: list[Path]) -> list[_CheckedFile]:
+    assert _WORK is not None
+    layout, schemas, today = _WORK
+    return [_check_file(layout, file, schemas, today).slim() for file in files]
+
+
+def _check_files(layout: Layout, files: list[Path], schemas: SchemaSet, today: dt.date) -> list[_CheckedFile]:
+    """Every file checked on its own, in order; on every core for many files (forked, so only from a single thread)."""
+    global _WORK
+    workers = min(os.cpu_count() or 1, 8)
+    if (len(files) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [_check_file(layout, file, schemas, today) for file in files]
+    size = -(-len(files) // (workers * 4))
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    _WORK = (layout, schemas, today)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [checked for part in pool.map(_check_in_worker, chunks) for checked in part]
+    finally:
+        _WORK = None
+
+
 def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None = None) -> Result:
     today = today or china_today()
     schemas = load_schemas(layout.schema)
@@ -62,48 +128,37 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
     places: list[tuple[str, Place]] = []
     docs: dict[str, SourceDoc] = {}
     checked = _Checked()
-    content: list[Finding] = []
 
     problems.extend(tree_problems(layout))
-    for file in discover(layout.data):
-        if file.is_symlink():
-            continue  # reported by tree_problems; never read what it points to
-        rel = layout.relative(file)
-        place = place_of(rel)
-        if isinstance(place, str):
-            problems.append(Problem(rel, 1, 1, FILE_FIELD, place))
+    files = [f for f in discover(layout.data) if not f.is_symlink()]  # links: reported by tree_problems, never read
+    for checked_file in _check_files(layout, files, schemas, today):
+        problems.extend(checked_file.problems)
+        if checked_file.place is None:
             continue
-        places.append((rel, place))
-        doc, found = load(file, rel, place)
-        problems.extend(found)
-        if doc is None:
+        places.append((checked_file.rel, checked_file.place))
+        if checked_file.doc is None:
             continue
-        docs[rel] = doc
-        content.extend(content_findings(doc, today))
-        schema_found = _schema_problems(doc, schemas, {p.field for p in found})
-        problems.extend(schema_found)
-        if found or schema_found:
-            continue
-        if place.kind == "domain":
-            checked.domains.append(domain_from(doc))
-        elif place.kind == "catalogue":
-            checked.catalogues.append(catalogue_from(doc))
-        else:
-            checked.entries.append(entry_from(doc))
+        docs[checked_file.rel] = checked_file.doc
+        model = checked_file.model
+        if isinstance(model, Domain):
+            checked.domains.append(model)
+        elif isinstance(model, Catalogue):
+            checked.catalogues.append(model)
+        elif isinstance(model, Entry):
+            checked.entries.append(model)
 
     entry_ids = {p.entry_id for _, p in places if p.kind == "entry"}
     site_pages, found = read_site_pages(layout, entry_ids)
     problems.extend(found)
     catalogues = {c.slug: c for c in checked.catalogues}
     findings = [
-        *content,
         *placement(places, {p.domain for _, p in places if p.kind == "domain"},
                    {p.catalogue for _, p in places if p.kind == "catalogue"}),
         *domain_rules(checked.domains),
         *catalogue_rules(catalogues, {d.slug: d for d in checked.domains}),
         *entry_rules(checked.entries, catalogues, layout.docs, today),
     ]
-    problems.extend(_locate(findings, docs, schemas))
+    problems.extend(_locate(findings, docs, schemas, layout.root))
 
     repository = None
     if not has_errors(problems):
@@ -142,7 +197,7 @@ def _schema_problems(doc: SourceDoc, schemas: SchemaSet, reported: set[str]) -> 
     return problems
 
 
-def _locate(findings: list[Finding], docs: dict[str, SourceDoc], schemas: SchemaSet) -> list[Problem]:
+def _locate(findings: list[Finding], docs: dict[str, SourceDoc], schemas: SchemaSet, root: Path | None = None) -> list[Problem]:
     positions: dict[str, Positions] = {}
     problems = []
     for finding in findings:
@@ -150,7 +205,10 @@ def _locate(findings: list[Finding], docs: dict[str, SourceDoc], schemas: Schema
         if doc is None:
             problems.append(Problem(finding.path, 1, 1, FILE_FIELD, finding.message, finding.severity))
             continue
-        where = positions.setdefault(finding.path, Positions(doc.text))
+        if finding.path not in positions:
+            text = doc.text if doc.text or root is None else (root / doc.path).read_text(encoding="utf-8-sig")
+            positions[finding.path] = Positions(text)
+        where = positions[finding.path]
         line, column = where.at(finding.json_path)
         name = field_name(schemas[doc.place.kind], finding.json_path)
         problems.append(Problem(finding.path, line, column, name, finding.message, finding.severity))
