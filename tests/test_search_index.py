@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 from pathlib import Path
 
@@ -48,3 +49,12 @@ def test_pinned_binary_is_the_extended_build(tmp_path: Path, monkeypatch: pytest
                                      encoding="utf-8")
     output = search.build_index(site, binary)
     assert "(Extended)" in output and (site / "pagefind" / "pagefind.js").is_file()
+
+
+def test_pagefind_reads_only_pages_with_something_to_index(sample_site: Path) -> None:
+    """The listing pages are left out of what Pagefind parses, and nothing indexable is lost with them."""
+    entry = json.loads((sample_site / "pagefind" / "pagefind-entry.json").read_text())
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    with_body = [p for p in sample_site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+    assert indexed == len(with_body)
+    assert not any(p.relative_to(sample_site).parts[0] in ("jiandu", "domains", "changes") for p in with_body)

@@ -271,6 +271,13 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             if prototype is not None and prototype.page is not None and prototype.page.canonical_url:
                 add_to_sitemap(site_dir, prototype.page.canonical_url, urls.get(kind, []))
 
+    def _searched_pages(self, config: MkDocsConfig) -> list[str] | None:
+        """What carries data-pagefind-body: the entries (all at one depth) and the hand-written pages of docs/."""
+        if not config.use_directory_urls:
+            return None
+        own = [f.dest_uri for f in self.files.documentation_pages() if f.src_uri not in self.specs]
+        return ["*/*/*/index.html", *own]
+
     @staticmethod
     def _repo_url(config: MkDocsConfig) -> str:
         """Commit and pull-request links, for repositories on GitHub."""
@@ -294,7 +301,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.config.search:
             try:
                 with self.clock.stage("pagefind"):
-                    output = search.build_index(Path(config.site_dir))
+                    output = search.build_index(Path(config.site_dir), pages=self._searched_pages(config))
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc)) from exc
             log.info("gongkai: Pagefind %s", " ".join(line.strip() for line in output.splitlines() if "Indexed" in line))

@@ -45,14 +45,21 @@ def binary_version(binary: Path) -> str:
     return proc.stdout.strip()
 
 
-def build_index(site_dir: Path, binary: Path | None = None) -> str:
-    """Index `site_dir` in place (writes `site_dir/pagefind/`); returns Pagefind's summary output."""
+def build_index(site_dir: Path, binary: Path | None = None, pages: list[str] | None = None) -> str:
+    """Index `site_dir` in place (writes `site_dir/pagefind/`); returns Pagefind's summary output.
+
+    `pages` (globs relative to the site) limits what Pagefind reads: it parses every page it is given,
+    also those without data-pagefind-body, and the listing pages (catalogues, domains, 监督) are the largest.
+    """
     binary = binary or find_binary()
     target = site_dir / "pagefind"
     if target.exists():
         shutil.rmtree(target)
+    command = [str(binary), "--site", str(site_dir)]
+    if pages:
+        command += ["--glob", "{" + ",".join(sorted(pages)) + "}"]
     try:
-        proc = subprocess.run([str(binary), "--site", str(site_dir)], capture_output=True, text=True, check=False)
+        proc = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise SearchIndexError(f"无法运行 Pagefind（{binary}）：{exc}") from exc
     if proc.returncode != 0 or not (target / "pagefind.js").is_file():
