@@ -160,12 +160,14 @@ def test_checking_on_every_core_reports_the_same_as_one_by_one(repo: Repo, monke
     monkeypatch.setattr(validating, "PARALLEL_FROM", 1)
     pools = []
 
-    class Pool(validating.ProcessPoolExecutor):
+    import gongkai.parallel as parallel
+
+    class Pool(parallel.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs) -> None:
             pools.append(args)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(validating, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Pool)
     parallel = validating.validate(Layout(repo.root))
     assert pools, "the files were not spread over processes"
     assert parallel.problems == serial.problems

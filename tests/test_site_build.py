@@ -41,10 +41,12 @@ def test_entry_pages_poured_into_the_shell_equal_the_theme_rendered_ones(tmp_pat
     import gzip
 
     monkeypatch.setenv("GONGKAI_BUILD_TIME", "2026-12-01T02:30:00+00:00")
+    monkeypatch.setenv("GONGKAI_PARALLEL_FROM", "1")  # the fast build also takes the multi-process way of every stage
     sample_site = tmp_path / "fast"
     proc = mkdocs_build(PROJECT / "mkdocs.yml", sample_site)
     assert proc.returncode == 0, proc.stderr
     assert "entry pages into the shell" in proc.stderr
+    monkeypatch.delenv("GONGKAI_PARALLEL_FROM")
 
     project = tmp_path / "slow"
     shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns(".venv", "site", "test-artifacts", ".git", "node_modules"))

@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import argparse
 import html
-import multiprocessing
 import os
 import posixpath
 import re
 import sys
-import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .parallel import in_parallel
 from .paths import Layout
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -169,15 +167,13 @@ PARALLEL_FROM = 200
 """Pages from which parsing is spread over processes: the pure-Python parser reads about 5 MB/s on one core."""
 
 
+def _scan_some(paths: list[Path], scan: Callable[[Path], PageScan]) -> list[PageScan]:
+    return [scan(path) for path in paths]
+
+
 def _scan_all(paths: list[Path], scan: Callable[[Path], PageScan] = scan_page) -> list[PageScan]:
-    """Scan pages, on every core when there are many. Forked workers need no re-import of the caller's
-    `__main__` (spawn would); fork is only safe while this process has a single thread, else one core."""
-    workers = min(os.cpu_count() or 1, 8)
-    if (len(paths) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        return [scan(path) for path in paths]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(scan, paths, chunksize=max(16, len(paths) // (workers * 8))))
+    """Scan pages, on every core when there are many."""
+    return in_parallel(_scan_some, paths, scan, minimum=PARALLEL_FROM)
 
 
 @dataclass

@@ -40,6 +40,7 @@ from .pages import (
     catalogues_in_order,
     site_page_entries,
 )
+from .parallel import in_parallel
 from .paths import Layout
 from .problems import format_text
 from .render import OVERRIDES, render, render_template
@@ -248,28 +249,42 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         """Write the entry pages the theme did not render, into the shell cut from the one it did."""
         site_dir = Path(config.site_dir)
         urls: dict[str, list[str]] = {}
-        shell_scans = {kind: linkcheck.scan_links_text(shell.head + shell.tail) for kind, shell in self.shells.items() if shell}
+        poured = [i for i, (spec, _) in enumerate(self.bulk) if self.shells.get(spec.kind)]
         for spec, file in self.bulk:
-            page = Page(spec.title, file, config)
-            shell = self.shells.get(spec.kind)
-            if shell is None:  # the ordinary way, as MkDocs builds any page
-                doc_files = self.files.documentation_pages()
+            if self.shells.get(spec.kind) is None:  # the ordinary way, as MkDocs builds any page
+                page = Page(spec.title, file, config)
                 mkdocs_build._populate_page(page, config, self.files)
-                mkdocs_build._build_page(page, config, doc_files, self.nav, self.env)
-            else:
-                content = self._render(spec, page, config)
-                html = shell.fill(content, title_tag(spec.title, config.site_name), canonical_tag(page.canonical_url))
-                own, frame = linkcheck.scan_links_text(content), shell_scans[spec.kind]
-                self.scanned[file.dest_uri] = linkcheck.PageScan(ids=frame.ids | own.ids, links=frame.links + own.links)
-                target = site_dir / file.dest_uri
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
-            if page.canonical_url:
-                urls.setdefault(spec.kind, []).append(page.canonical_url)
+                mkdocs_build._build_page(page, config, self.files.documentation_pages(), self.nav, self.env)
+                if page.canonical_url:
+                    urls.setdefault(spec.kind, []).append(page.canonical_url)
+        for index, dest, scan, canonical in in_parallel(self._pour_some, poured, config):  # order kept: the sitemap's
+            self.scanned[dest] = scan
+            if canonical:
+                urls.setdefault(self.bulk[index][0].kind, []).append(canonical)
         for src, kind in self.prototypes.items():
             prototype = self.files.get_file_from_path(src)
             if prototype is not None and prototype.page is not None and prototype.page.canonical_url:
                 add_to_sitemap(site_dir, prototype.page.canonical_url, urls.get(kind, []))
+
+    def _pour_some(self, indices: list[int], config: MkDocsConfig) -> list[tuple[int, str, linkcheck.PageScan, str]]:
+        """Render and write these bulk pages; return what the link check and the sitemap need of each."""
+        site_dir = Path(config.site_dir)
+        frames = {kind: linkcheck.scan_links_text(shell.head + shell.tail) for kind, shell in self.shells.items() if shell}
+        done = []
+        for index in indices:
+            spec, file = self.bulk[index]
+            shell = self.shells[spec.kind]
+            assert shell is not None
+            page = Page(spec.title, file, config)
+            content = self._render(spec, page, config)
+            html = shell.fill(content, title_tag(spec.title, config.site_name), canonical_tag(page.canonical_url))
+            target = site_dir / file.dest_uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+            own, frame = linkcheck.scan_links_text(content), frames[spec.kind]
+            done.append((index, file.dest_uri, linkcheck.PageScan(ids=frame.ids | own.ids, links=frame.links + own.links),
+                         page.canonical_url or ""))
+        return done
 
     def _searched_pages(self, config: MkDocsConfig) -> list[str] | None:
         """What carries data-pagefind-body: the entries (all at one depth) and the hand-written pages of docs/."""

@@ -7,11 +7,8 @@ files -> loader -> schema -> model -> cross-file rules.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from .clock import china_today
 from .content import content_findings
 from .loader import SourceDoc, load
 from .model import Catalogue, Domain, Entry, Repository, build_repository, catalogue_from, domain_from, entry_from
+from .parallel import in_parallel
 from .paths import Layout, Place, place_of
 from .positions import Positions
 from .privacy import mask_personal
@@ -94,31 +92,16 @@ def _check_file(layout: Layout, file: Path, schemas: SchemaSet, today: dt.date) 
 
 PARALLEL_FROM = 2000
 """Files from which checking them is spread over processes: below it, starting the workers costs more."""
-_WORK: tuple[Layout, SchemaSet, dt.date] | None = None
-"""What forked workers inherit instead of receiving it pickled with every file."""
 
 
-def _check_in_worker(files: list[Path]) -> list[_CheckedFile]:
-    assert _WORK is not None
-    layout, schemas, today = _WORK
-    return [_check_file(layout, file, schemas, today).slim() for file in files]
+def _check_some(files: list[Path], layout: Layout, schemas: SchemaSet, today: dt.date, slim: bool) -> list[_CheckedFile]:
+    checked = [_check_file(layout, file, schemas, today) for file in files]
+    return [c.slim() for c in checked] if slim else checked
 
 
 def _check_files(layout: Layout, files: list[Path], schemas: SchemaSet, today: dt.date) -> list[_CheckedFile]:
-    """Every file checked on its own, in order; on every core for many files (forked, so only from a single thread)."""
-    global _WORK
-    workers = min(os.cpu_count() or 1, 8)
-    if (len(files) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        return [_check_file(layout, file, schemas, today) for file in files]
-    size = -(-len(files) // (workers * 4))
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
-    _WORK = (layout, schemas, today)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [checked for part in pool.map(_check_in_worker, chunks) for checked in part]
-    finally:
-        _WORK = None
+    """Every file checked on its own, in order; on every core for many files (the results then come back slim)."""
+    return in_parallel(_check_some, files, layout, schemas, today, len(files) >= PARALLEL_FROM, minimum=PARALLEL_FROM)
 
 
 def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None = None) -> Result:

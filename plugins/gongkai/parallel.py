@@ -1,0 +1,46 @@
+"""Work on every core, for the stages where a build spends seconds on thousands of independent files.
+
+Workers are forked, so they inherit the caller's state (the model, the schemas, the plugin) instead of
+receiving it pickled with every task; only the chunks and the results cross. Forking is only safe
+from a single thread (`mkdocs serve` runs others), and pays only for many items: otherwise, and where
+fork does not exist, the work runs here, in order, with the same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+_JOB: tuple[Callable[..., list[Any]], tuple[Any, ...]] | None = None
+"""The work and its arguments, set before the workers fork so that they have it without pickling."""
+
+
+def _run(chunk: list[Any]) -> list[Any]:
+    assert _JOB is not None
+    work, args = _JOB
+    return work(chunk, *args)
+
+
+def in_parallel(work: Callable[..., list[Result]], items: Sequence[Item], *args: Any, minimum: int = 200) -> list[Result]:
+    """`work(chunk, *args)` over chunks of `items`, results in the order of the items."""
+    global _JOB
+    minimum = int(os.environ.get("GONGKAI_PARALLEL_FROM", minimum))  # tests set 1, to take the parallel way on small sites
+    workers = min(os.cpu_count() or 1, 8)
+    if (len(items) < minimum or workers < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return work(list(items), *args)
+    size = -(-len(items) // (workers * 4))
+    chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
+    _JOB = (work, args)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [result for part in pool.map(_run, chunks) for result in part]
+    finally:
+        _JOB = None
