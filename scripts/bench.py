@@ -18,6 +18,7 @@ and prints the figures and the ratios the targets are stated in; --json writes t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -109,7 +110,101 @@ def make_vanilla_site(root: Path, pages: int) -> None:
         "nav:\n  - 首页: index.md\nnot_in_nav: |\n  /c*/\n", encoding="utf-8")
 
 
-def bench_size(entries: int, commits: int, work: Path) -> dict:
+SEARCHES = ("预算", "最低生活保障", "文成县")
+"""A common term, an exact entry title, and a rare one; each is then refined with a second word (REFINE)."""
+REFINE = " 公开"
+
+WATCH_JS = """
+window.gkTyped = performance.now(); window.gkShown = 0;
+const before = document.querySelector(".gk-results")?.innerHTML;
+new MutationObserver(() => {
+  const now = document.querySelector(".gk-results")?.innerHTML;
+  if (!window.gkShown && now !== before && document.querySelector(".gk-result a")) window.gkShown = performance.now();
+}).observe(document.body, { childList: true, subtree: true, characterData: true });
+"""
+"""From the keystroke to the changed results on screen (the page's own debounce included)."""
+
+
+@contextlib.contextmanager
+def counting_server(directory: Path):
+    """The site on localhost, counting the bytes of every response body it sends (workers' fetches too)."""
+    import functools
+    import http.server
+    import threading
+
+    served = [0, 0]
+    """Bytes sent: everything, and what Pagefind fetched (its script, WebAssembly, index and fragments)."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,  # noqa: RUF012
+                          ".wasm": "application/wasm", ".js": "text/javascript"}
+
+        def copyfile(self, source, outputfile) -> None:  # type: ignore[override]
+            data = source.read()
+            served[0] += len(data)
+            if "/pagefind/" in self.path:
+                served[1] += len(data)
+            outputfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", served
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def browser_costs(site: Path, entry_url: str) -> dict:
+    """In headless Chromium against the site served on localhost (counted before any compression): for each
+    query, the bytes and time from opening the search page with it to the first results, then for refining it;
+    and the bytes of an entry page's first view on a phone."""
+    from urllib.parse import quote
+
+    sys.path.insert(0, str(PROJECT / "tests"))
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    from browser import chrome
+
+    found = "return document.querySelector('.gk-result a') ? performance.now() : 0"
+    costs: dict = {"searches": {}}
+    with counting_server(site) as (url, served):
+        for query in SEARCHES:
+            driver = chrome(1280, 900)
+            try:
+                served[:] = [0, 0]
+                driver.get(f"{url}search/?q={quote(query)}")
+                first_ms = WebDriverWait(driver, 60, poll_frequency=0.02).until(lambda d: d.execute_script(found) or None)
+                first_kb, first_search_kb = served[0] / 1024, served[1] / 1024
+                results = len(driver.find_elements(By.CSS_SELECTOR, ".gk-result"))
+                served[:] = [0, 0]
+                driver.execute_script(WATCH_JS)
+                driver.find_element(By.CSS_SELECTOR, "#gk-search input[type=search]").send_keys(REFINE)
+                WebDriverWait(driver, 60, poll_frequency=0.02).until(lambda d: d.execute_script("return window.gkShown"))
+                refined_ms = driver.execute_script("return window.gkShown - window.gkTyped")
+                costs["searches"][query] = {"first_results_ms": round(first_ms), "first_kb": round(first_kb, 1),
+                                            "first_pagefind_kb": round(first_search_kb, 1),
+                                            "results_shown": results, "refined_ms": round(refined_ms),
+                                            "refined_kb": round(served[0] / 1024, 1)}
+            finally:
+                driver.quit()
+        driver = chrome(375, 812)
+        try:
+            served[0] = 0
+            driver.get(url + entry_url)
+            WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+            costs["entry_page_first_view_kb"] = round(served[0] / 1024, 1)
+        finally:
+            driver.quit()
+    return costs
+
+
+def bench_size(entries: int, commits: int, work: Path, browser: bool = False) -> dict:
     data_root = work / f"data-{entries}"
     started = time.perf_counter()
     make_data_repository(data_root, entries, commits)
@@ -121,6 +216,9 @@ def bench_size(entries: int, commits: int, work: Path) -> dict:
     export_s, export_mb = measured([sys.executable, "-m", "gongkai.cli", "export", "-o", str(work / f"export-{entries}.xlsx")],
                                    data_root)
     site_files, site_bytes = folder_size(work / f"site-{entries}")
+    entry_url = next(p.relative_to(work / f"site-{entries}").parent.as_posix() + "/"
+                     for p in sorted((work / f"site-{entries}" / "bench-0000").glob("*/*/index.html")))
+    browser_figures = browser_costs(work / f"site-{entries}", entry_url) if browser else {}
     index_files, index_bytes = folder_size(work / f"site-{entries}" / "pagefind")
 
     vanilla_root = work / f"vanilla-{entries}"
@@ -140,6 +238,7 @@ def bench_size(entries: int, commits: int, work: Path) -> dict:
         "vanilla_site_mb": round(vanilla_bytes / 2**20, 1),
         "build_time_ratio": round(build_s / vanilla_s, 3), "build_memory_ratio": round(build_mb / vanilla_mb, 3),
         "build_s_per_1000_entries": round(1000 * build_s / entries, 3),
+        "browser": browser_figures,
     }
 
 
@@ -156,19 +255,26 @@ def report(result: dict) -> None:
     print(f"ratio time:      {result['build_time_ratio']:8.2f}   (target ≤ {TARGETS['build_time_ratio']})")
     print(f"ratio memory:    {result['build_memory_ratio']:8.2f}   (target ≤ {TARGETS['build_memory_ratio']})")
     print(f"per 1000 entries:{result['build_s_per_1000_entries']:8.2f} s")
+    for query, figures in result["browser"].get("searches", {}).items():
+        print(f"search “{query}”: page and first results {figures['first_results_ms']} ms, {figures['first_kb']} KB "
+              f"(of which Pagefind {figures['first_pagefind_kb']} KB); "
+              f"refined “{query}{REFINE}” {figures['refined_ms']} ms, {figures['refined_kb']} KB (uncompressed)")
+    if "entry_page_first_view_kb" in result["browser"]:
+        print(f"entry page, first view on a phone: {result['browser']['entry_page_first_view_kb']} KB (uncompressed)")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated entry counts (100000 takes a long time)")
     parser.add_argument("--commits-per-entry", type=float, default=0.2)
+    parser.add_argument("--no-browser", action="store_true", help="skip the search and page-weight figures (need chromium)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results = []
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         for size in sizes:
-            result = bench_size(size, max(1, int(size * args.commits_per_entry)), Path(tmp))
+            result = bench_size(size, max(1, int(size * args.commits_per_entry)), Path(tmp), browser=not args.no_browser)
             report(result)
             results.append(result)
     if len(results) > 1:

@@ -2,7 +2,7 @@
 // Every value from the index is inserted as text; excerpts keep only Pagefind's <mark> highlights.
 
 const PAGE_SIZE = 20;
-const CHECKED = 200; // results whose text is checked for the literal query
+const CHECKED = 2 * PAGE_SIZE; // results whose text is checked for the literal query: each costs a fragment download
 const FILTER_ORDER = ["领域", "目录", "公开层级", "公开方式", "公开对象", "公开主体"];
 
 const form = document.getElementById("gk-search");
@@ -161,14 +161,20 @@ async function main() {
   await pagefind.options({ baseUrl: new URL("../", bundle).pathname, excerptLength: 40 });
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
-  await buildFilters(params);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run();
   });
   input.addEventListener("input", () => run());
   more.addEventListener("click", () => renderMore());
-  await run();
+  // The filters cost a download of their own: first the results, then the filters, unless the address asks for some.
+  if (FILTER_ORDER.some((name) => params.has(name))) {
+    await buildFilters(params);
+    await run();
+  } else {
+    await run();
+    await buildFilters(params);
+  }
   form.dataset.ready = "true";
 }
 
