@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from .files import write_atomic
 from .loader import load
 from .model import catalogue_from
 from .paths import CATALOGUE_FILE, Layout, place_of
@@ -121,16 +119,6 @@ def render(maintainers: tuple[str, ...], catalogues: list[CatalogueOwners]) -> s
     return "\n".join(lines) + "\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Readers (git, GitHub, a concurrent check) see the old file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=path.parent,
-                                     prefix=f".{path.name}.", suffix=".tmp", delete=False) as tmp:
-        tmp.write(text)
-    os.chmod(tmp.name, 0o644)
-    os.replace(tmp.name, path)
-
-
 def configure(commands: Any) -> None:
     parser = commands.add_parser("codeowners", help="根据各目录的审核人生成 .github/CODEOWNERS",
                                  description="生成 .github/CODEOWNERS：维护者负责代码、工作流和数据结构，"
@@ -161,6 +149,6 @@ def run(args: argparse.Namespace, layout: Layout) -> int:
         print("请在仓库根目录运行 gongkai codeowners 重新生成，并把它和 catalogue.yml 的修改一起提交。", file=sys.stderr)
         return EXIT_PROBLEMS
     if current != expected:
-        write_atomically(path, expected)
+        write_atomic(path, expected)
     print(CODEOWNERS)
     return EXIT_OK

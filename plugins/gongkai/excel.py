@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import re
 import sys
 import unicodedata
@@ -459,15 +458,6 @@ def _run_export(args: argparse.Namespace, layout: Layout) -> int:
 IMPORT_COMMAND = (_configure_import, _run_import)
 EXPORT_COMMAND = (_configure_export, _run_export)
 """(add the arguments, run) pairs for cli.COMMANDS."""
-
-
-def file_mode(path: Path) -> int:
-    """The mode a new file would get (temporary files are private), or the mode of the file being replaced."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def usage_error(message: str) -> int:

@@ -32,13 +32,13 @@ from .excel import (
     SheetColumn,
     channel_text,
     channel_vocabulary,
-    file_mode,
     find_catalogue,
     find_domain,
     format_basis,
     standard_columns,
     usage_error,
 )
+from .files import file_mode
 from .model import Catalogue, Domain, Entry, Repository
 from .paths import Layout
 from .problems import format_text

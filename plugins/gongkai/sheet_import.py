@@ -17,9 +17,7 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
-import tempfile
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -39,7 +37,6 @@ from .excel import (
     Channels,
     References,
     channel_vocabulary,
-    file_mode,
     find_catalogue,
     find_domain,
     format_basis,
@@ -50,6 +47,7 @@ from .excel import (
     read_references,
     usage_error,
 )
+from .files import write_atomic
 from .loader import SourceDoc, load, parse_text
 from .model import Catalogue, Domain, Entry, entry_from
 from .paths import DATA_SUFFIX, SLUG_RE, Layout, Place, place_of, slugify
@@ -1135,17 +1133,6 @@ def read_json_rows(importer: Importer, path: Path) -> None:
 
 
 # ---------------------------------------------------------------- writing
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a hidden temporary file in the same folder, so no reader ever sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=path.parent, prefix=".gongkai-",
-                                     suffix=".tmp", delete=False) as tmp:
-        tmp.write(text)
-    os.chmod(tmp.name, file_mode(path))
-    os.replace(tmp.name, path)
-
 
 
 def entry_yaml(data: dict[str, Any], schema: Schema, rel: str, previous: str | None = None) -> str:
