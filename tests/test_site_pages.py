@@ -186,3 +186,13 @@ def test_a_broken_internal_link_fails_the_build(site_repo: Repo, tmp_path: Path)
     assert "网站中有 2 个站内链接失效，构建已取消" in proc.stderr
     assert "about/index.html: 链接 ../shehui-jiuzhu/ 指向的 shehui-jiuzhu/ 不存在" in proc.stderr
     assert "about/index.html: 链接 #nowhere 指向的 about/index.html#nowhere 不存在" in proc.stderr
+
+
+def test_data_warnings_are_shown_but_do_not_fail_a_strict_build(site_repo: Repo, tmp_path: Path) -> None:
+    """A warning (plain http on a government site, a zero-width space) is for the department to fix, not a broken site."""
+    site_repo.write(ENTRY_PATH, ENTRY.replace("url: https://www.shilixian.example/zwgk/2024/dibao.html",
+                                              "url: http://www.shilixian.gov.cn/zwgk/2024/dibao.html")
+                    .replace("title: 最低生活保障", "title: 最低\u200b生活保障"))
+    proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode == 0, proc.stderr
+    assert "警告：政府网站应使用 https" in proc.stderr and "零宽字符" in proc.stderr
