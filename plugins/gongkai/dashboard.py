@@ -19,6 +19,9 @@ from .report import PERIODS, Report, build_report, report_xlsx, sections
 from .supervision import Figures, Supervision, department_slugs
 
 INDEX_SRC = "jiandu/index.md"
+LIST_LIMIT = 300
+"""Entries a domain's or department's page lists per state: at province scale they have tens of thousands,
+which each catalogue's page (linked from the table above the lists) lists in full."""
 REPORT_ROWS_SHOWN = 200
 """Rows of a section a report page shows; a province's yearly report has tens of thousands, the .xlsx has them all."""
 ANCHORS = {"missing": "queshi", "not_applicable": "bushiyong", "overdue": "yuqi", "late": "yuqi-gongkai", "due": "jijiang",
@@ -86,31 +89,34 @@ def dashboard_pages(repo: Repository, supervision: Supervision, reports: dict[st
                         for d in repo.domains_in_order],
         "reports": [(kind, PERIODS[kind][0], report_src(kind)) for kind in PERIODS],
     })]
-    for catalogue in catalogues_in_order(repo):
+    ordered = catalogues_in_order(repo)
+    for catalogue in ordered:
         view = supervision.select(catalogue=catalogue.slug)
-        rows = [ScopeRow(d.name, "", view.select(domain=d.slug).figures()) for d in repo.domains_in_order
-                if any(s.domain.slug == d.slug for s in view.standards) or repo.in_catalogue(catalogue.slug, d.slug)]
+        domains = view.present("domain")
+        rows = [ScopeRow(d.name, "", view.select(domain=d.slug).figures()) for d in repo.domains_in_order if d.slug in domains]
         src = catalogue_scope_src(catalogue.slug)
         pages.append(PageSpec(src, f"{catalogue.name}：监督", "supervision_scope", {
             **common, "scope": catalogue.name, "view": view, "rows": rows, "row_kind": "领域",
-            "ics": ics_path(src), "catalogue": catalogue, "catalogues": repo.catalogues,
+            "ics": ics_path(src), "catalogue": catalogue, "catalogues": repo.catalogues, "list_limit": None,
         }))
     for domain in repo.domains_in_order:
         view = supervision.select(domain=domain.slug)
-        rows = [ScopeRow(c.name, "", view.select(catalogue=c.slug).figures()) for c in catalogues_in_order(repo)
-                if any(s.catalogue.slug == c.slug for s in view.standards) or repo.in_catalogue(c.slug, domain.slug)]
+        present = view.present("catalogue")
+        rows = [ScopeRow(c.name, catalogue_scope_src(c.slug), view.select(catalogue=c.slug).figures())
+                for c in ordered if c.slug in present]
         pages.append(PageSpec(domain_scope_src(domain.slug), f"{domain.name}：监督", "supervision_scope", {
             **common, "scope": f"{domain.name}领域", "view": view, "rows": rows, "row_kind": "目录", "ics": "",
-            "catalogue": None, "catalogues": repo.catalogues,
+            "catalogue": None, "catalogues": repo.catalogues, "list_limit": LIST_LIMIT,
         }))
     for department, slug in slugs.items():
         view = supervision.select(department=department)
-        rows = [ScopeRow(c.name, "", view.select(catalogue=c.slug).figures()) for c in catalogues_in_order(repo)
-                if any(s.catalogue.slug == c.slug for s in view.standards) or any(x.entry.catalogue == c.slug for x in view.checks)]
+        present = view.present("catalogue")
+        rows = [ScopeRow(c.name, catalogue_scope_src(c.slug), view.select(catalogue=c.slug).figures())
+                for c in ordered if c.slug in present]
         src = department_scope_src(slug)
         pages.append(PageSpec(src, f"{department}：监督", "supervision_scope", {
             **common, "scope": department, "view": view, "rows": rows, "row_kind": "目录",
-            "ics": ics_path(src), "catalogue": None, "catalogues": repo.catalogues,
+            "ics": ics_path(src), "catalogue": None, "catalogues": repo.catalogues, "list_limit": LIST_LIMIT,
         }))
     for kind, report in reports.items():
         pages.append(PageSpec(report_src(kind), report.title, "report", {

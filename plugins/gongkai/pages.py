@@ -126,11 +126,16 @@ def relative_url(target: str, base: str) -> str:
 
 def catalogues_in_order(repo: Repository) -> list[Catalogue]:
     """Counties, each followed by its townships; then any catalogue whose parent is not here."""
+    children: dict[str, list[Catalogue]] = defaultdict(list)
+    for catalogue in repo.catalogues.values():
+        if catalogue.parent:
+            children[catalogue.parent].append(catalogue)
     ordered: list[Catalogue] = []
     for county in (c for c in repo.catalogues.values() if not c.parent):
         ordered.append(county)
-        ordered.extend(repo.children(county.slug))
-    ordered.extend(c for c in repo.catalogues.values() if c not in ordered)
+        ordered.extend(children[county.slug])
+    placed = {c.slug for c in ordered}
+    ordered.extend(c for c in repo.catalogues.values() if c.slug not in placed)
     return ordered
 
 

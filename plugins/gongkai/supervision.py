@@ -72,6 +72,10 @@ class Supervision:
                 groups[key][1].append(c)
         return dict(groups)
 
+    def present(self, name: str) -> set[str]:
+        """The catalogues, departments or domains (`name`) that have a standard item or an entry in this view."""
+        return {value for criterion, value in self._groups if criterion == name}
+
     def select(self, *, catalogue: str | None = None, department: str | None = None, domain: str | None = None) -> Supervision:
         """The same view narrowed to one catalogue, department or domain (or several at once)."""
         wanted = [(name, value) for name, value in (("catalogue", catalogue), ("department", department), ("domain", domain))
