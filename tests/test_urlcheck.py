@@ -291,7 +291,7 @@ def test_private_and_non_http_addresses_are_never_requested(server: Server) -> N
 
 
 def test_a_redirect_to_an_internal_address_is_not_followed(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(urlcheck, "_internal", lambda address: not address.is_loopback)  # the test server counts as public
+    monkeypatch.setattr(urlcheck, "internal_address", lambda address: not address.is_loopback)  # the test server counts as public
     url = server.url("/redirect-to-private")
     results = check([url], allow_private=False)
     assert results[url] == UrlResult(url, "skipped", None, "指向内网或保留地址，未检查",

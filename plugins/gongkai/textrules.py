@@ -267,13 +267,13 @@ def _active_scheme_message(scheme: str) -> str:
     return f"网址以“{_clip(scheme, 20)}:”开头，这类链接会在浏览器中运行代码或直接嵌入内容，请改为 http:// 或 https:// 开头的网址"
 
 
-def _internal_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+def internal_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """Addresses the public cannot reach, including IPv4 hidden inside IPv6 (mapped, 6to4, NAT64)."""
     if isinstance(address, ipaddress.IPv6Address):
         embedded = address.ipv4_mapped or address.sixtofour
         if embedded is None and address in ipaddress.IPv6Network("64:ff9b::/96"):
             embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-        if embedded is not None and _internal_address(embedded):
+        if embedded is not None and internal_address(embedded):
             return True
         if address.is_site_local:
             return True
@@ -442,7 +442,7 @@ def _check_ip(host: str, bracketed: bool, written: str, check: _HostCheck) -> bo
     mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
     plain = str(mapped or address)
     spelled = "" if written.lower().strip("[]") == plain else f"（写作“{_clip(written)}”）"
-    if _internal_address(address):
+    if internal_address(address):
         check.add("ip", ERROR, f"网址指向内部网络或本机地址 {plain}{spelled}，外部访问不到，请改为公开网站的网址")
     else:
         check.add("ip", WARNING, f"网址用的是 IP 地址 {plain}{spelled} 而不是域名，请确认是否正确，最好改用网站的域名")

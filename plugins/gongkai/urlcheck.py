@@ -38,6 +38,7 @@ from urllib.parse import quote, urldefrag, urljoin, urlsplit
 from .clock import CHINA
 from .model import Repository
 from .paths import Layout
+from .textrules import internal_address
 from .validate import validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -148,14 +149,6 @@ def _host_key(url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
-
-
-def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Addresses no public government site has: private, loopback, link-local, reserved and the like."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-            or address.is_multicast or address.is_unspecified or not address.is_global)
 
 
 @lru_cache(maxsize=1)
@@ -358,7 +351,7 @@ class _Checker:
 
 def _is_internal_text(address: str) -> bool:
     try:
-        return _internal(ipaddress.ip_address(address))
+        return internal_address(ipaddress.ip_address(address))
     except ValueError:
         return True
 
