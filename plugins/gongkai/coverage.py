@@ -91,11 +91,3 @@ def standard_statuses(repo: Repository, catalogues: Iterable[Catalogue] | None =
                         state, department = "missing", responsible(catalogue, domain)
                     statuses.append(StandardStatus(catalogue, domain, item.l1, l2, state, department, found, reason))
     return statuses
-
-
-def coverage(statuses: Iterable[StandardStatus]) -> float | None:
-    """Present items over the items that apply; None when nothing applies (not 100 %, which would flatter)."""
-    counted = [s for s in statuses if s.state != "not_applicable"]
-    if not counted:
-        return None
-    return sum(s.state == "present" for s in counted) / len(counted)

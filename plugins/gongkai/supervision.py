@@ -12,14 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from .coverage import StandardStatus, coverage, department_of, standard_statuses
+from .coverage import StandardStatus, department_of, standard_statuses
 from .model import Entry, Repository
 from .paths import slugify
 from .timeliness import Timeliness, assess
 from .urlcheck import BrokenLink, UrlResult, broken_links
-
-ATTENTION = ("overdue", "late", "due", "unknown")
-"""Timeliness states a supervisor has to look at, worst first."""
 
 
 @dataclass(frozen=True)
@@ -109,10 +106,6 @@ class Supervision:
             unknown=len(self.in_state("unknown")),
             broken=sum(len(c.broken) for c in self.checks),
         )
-
-    @property
-    def coverage(self) -> float | None:
-        return coverage(self.standards)
 
     def departments(self) -> list[str]:
         """Everyone who answers for an entry or a standard item, in a stable order."""
