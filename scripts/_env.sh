@@ -45,5 +45,11 @@ if [ ! -f "$pf_stamp" ]; then
   touch "$pf_stamp"
 fi
 
+# Debian's chromium and chromium-driver for the browser tests and figures, and CJK fonts for the screenshots.
+browser_install() {
+  command -v chromium >/dev/null && command -v chromedriver >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q . \
+    || apt_install chromium chromium-driver fonts-noto-cjk
+}
+
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"

@@ -64,12 +64,12 @@ const done = arguments[arguments.length - 1];
 const queries = arguments[0];
 (async () => {
   const form = document.getElementById("gk-search");
-  const pagefind = await import(new URL(form.dataset.pagefind, document.baseURI).href);
-  await pagefind.options({ baseUrl: new URL("../", new URL(form.dataset.pagefind, document.baseURI)).pathname });
+  const bundle = new URL(form.dataset.pagefind, document.baseURI);
+  const core = await import(new URL("searchcore.js", document.querySelector('script[src$="/search.js"]').src).href);
+  const engine = await core.openSearch(bundle.href, new URL("../", bundle).pathname);
   const out = {};
   for (const q of queries) {
-    const search = await pagefind.search(q);
-    out[q] = await Promise.all(search.results.map((r) => r.data().then((d) => d.url)));
+    out[q] = (await engine.searchAll(q)).map((d) => d.url);
   }
   return out;
 })().then(done, (error) => done({ error: String(error) }));
@@ -77,7 +77,8 @@ const queries = arguments[0];
 
 
 def search_urls(driver, site_url: str, queries: list[str]) -> dict[str, list[str]]:
-    """Run each query through the site's own Pagefind bundle in the browser; result URLs per query."""
+    """Run each query through the site's own search in the browser, over every catalogue it routes the query
+    to at once; result URLs per query."""
     driver.get(site_url + "search/")
     result = driver.execute_async_script(SEARCH_JS, queries)
     if "error" in result:

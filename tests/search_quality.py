@@ -51,16 +51,20 @@ class _BodyText(HTMLParser):
             self.parts.append(data)
 
 
-def page_texts(site: Path) -> dict[str, str]:
-    """URL path ('/a/b/') -> normalized indexed text, for every page Pagefind indexes."""
-    texts = {}
+def page_parts(site: Path) -> dict[str, list[str]]:
+    """URL path ('/a/b/') -> the pieces of text Pagefind indexes (each text node), for every page it indexes."""
+    parts = {}
     for file in site.rglob("*.html"):
         parser = _BodyText()
         parser.feed(file.read_text(encoding="utf-8"))
         if parser.parts:
-            rel = file.relative_to(site).as_posix()
-            texts["/" + rel.removesuffix("index.html")] = normalize(" ".join(parser.parts))
-    return texts
+            parts["/" + file.relative_to(site).as_posix().removesuffix("index.html")] = parser.parts
+    return parts
+
+
+def page_texts(site: Path) -> dict[str, str]:
+    """URL path ('/a/b/') -> normalized indexed text, for every page Pagefind indexes."""
+    return {url: normalize(" ".join(parts)) for url, parts in page_parts(site).items()}
 
 
 def must_hit() -> dict[str, list[str]]:

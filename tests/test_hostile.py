@@ -101,9 +101,10 @@ def test_no_page_has_markup_from_entry_text(hostile_site, gongkai) -> None:
 
 
 def _fragments(site: Path) -> list[dict]:
-    """Pagefind's fragments: gzip, then a `pagefind_dcd` signature, then the JSON of one page."""
+    """Pagefind's fragments, of the site-wide and the catalogues' bundles: gzip, then a `pagefind_dcd` signature,
+    then the JSON of one page."""
     found = []
-    for file in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for file in (site / "pagefind").glob("**/fragment/*.pf_fragment"):
         data = gzip.decompress(file.read_bytes())
         found.append(json.loads(data[data.index(b"{"):]))
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -14,7 +15,7 @@ from selenium.webdriver.support.select import Select
 
 from browser import chrome, search_urls, wait_for
 from conftest import PROJECT
-from search_quality import must_hit, normalize, page_texts, score
+from search_quality import must_hit, normalize, page_parts, page_texts, score
 
 ARTIFACTS = Path(os.environ.get("GONGKAI_ARTIFACTS", PROJECT / "test-artifacts")) / "screenshots"
 
@@ -67,7 +68,10 @@ def test_search_from_home_filter_follow_result_and_published_link(desktop, site_
 
 
 def test_pagefind_finds_every_page_containing_each_query(desktop, site_url: str, sample_site: Path) -> None:
-    """The raw index: recall 1.0 on the list (Pagefind 1.5.2 fails this), and a guard on precision."""
+    """The raw index, every catalogue the router picks at once: recall 1.0 on the list (Pagefind 1.5.2 fails
+    this), and a guard on precision. Pagefind's loose matching of Chinese segments (社保 for 社会保险) finds
+    more on a catalogue's own small index than on one of the whole site: 0.87 there, 0.80 split; the search
+    page lists what contains the query first (the next test)."""
     queries = must_hit()
     found = search_urls(desktop, site_url, list(queries))
     texts = page_texts(sample_site)
@@ -78,7 +82,41 @@ def test_pagefind_finds_every_page_containing_each_query(desktop, site_url: str,
     assert not low_recall, f"pages containing the query but not found: {low_recall}"
     mean_precision = sum(s.precision for s in scores) / len(scores)
     print(f"\nPagefind index: {len(scores)} queries, recall 1.00, mean precision {mean_precision:.3f}")
-    assert mean_precision >= 0.85
+    assert mean_precision >= 0.78
+
+
+ROUTE_JS = """
+const done = arguments[arguments.length - 1];
+(async () => {
+  const form = document.getElementById("gk-search");
+  const bundle = new URL(form.dataset.pagefind, document.baseURI);
+  const core = await import(new URL("searchcore.js", document.querySelector('script[src$="/search.js"]').src).href);
+  const engine = await core.openSearch(bundle.href, new URL("../", bundle).pathname);
+  const out = {};
+  for (const q of arguments[0]) out[q] = (await engine.route(q)).map((s) => s.slug);
+  return out;
+})().then(done, (error) => done({ error: String(error) }));
+"""
+
+
+def test_router_in_the_browser_names_every_catalogue_holding_the_query(desktop, site_url: str, sample_site: Path) -> None:
+    """searchcore.js against the route files the build wrote: for the must-hit queries and pieces cut at random
+    from the entries' text, every catalogue with a page containing the piece is searched; some are not."""
+    texts = {url: [normalize(p).lower() for p in parts] for url, parts in page_parts(sample_site).items() if url.count("/") == 4}
+    rng = random.Random(9)
+    long = sorted(t for parts in texts.values() for t in parts if len(t) > 6)
+    pieces = [t[i:i + rng.randint(2, 5)] for t in rng.sample(long, 60) for i in [rng.randrange(len(t) - 5)]]
+    queries = [*must_hit(), *pieces, "东湖镇", "Zhengfu 2024"]
+    desktop.get(site_url + "search/")
+    routed = desktop.execute_async_script(ROUTE_JS, queries)
+    assert "error" not in routed, routed
+    narrower = 0
+    for query in queries:
+        words = [normalize(w) for w in query.lower().split()]
+        holding = {url.split("/")[1] for url, parts in texts.items() if all(any(w in t for t in parts) for w in words)}
+        assert holding <= set(routed[query]), (query, holding - set(routed[query]))
+        narrower += len(routed[query]) < 3
+    assert narrower >= 3, "the router names fewer catalogues for some queries than there are"
 
 
 def test_search_page_lists_pages_containing_the_query_first(desktop, site_url: str, sample_site: Path) -> None:

@@ -8,7 +8,9 @@ import logging
 import os
 import posixpath
 import shutil
+import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -21,7 +23,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import linkcheck, search
+from . import linkcheck, search, searchshards
 from .clock import build_time
 from .contribute import form_assets
 from .dashboard import INDEX_SRC as SUPERVISION_SRC
@@ -107,6 +109,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.shells: dict[str, Shell | None] = {}
         self.scanned: dict[str, linkcheck.PageScan] = {}
         """Links and ids of the pages poured into a shell, from the text written: the link check need not read them."""
+        self.search_grams: dict[str, set[str]] = {}
+        """By catalogue, the characters and pairs of its entry pages, for the search router."""
         if not self.config.enabled:
             return config
         self.layout = Layout(Path(self.config.root or Path(config.config_file_path).parent))
@@ -211,6 +215,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if spec is not None:
             begin = time.perf_counter()
             html = self._render(spec, page, config)
+            if spec.kind == "entry":
+                self._for_search(spec, html, self.search_grams)
             self.clock.add("our templates", time.perf_counter() - begin)
             if page.file.src_uri in self.prototypes:
                 self.prototype_content[self.prototypes[page.file.src_uri]] = html
@@ -226,6 +232,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         return render(spec, page_url=page.url, schemas=self.schemas, directory_urls=config.use_directory_urls,
                       edit_url=page.edit_url, repo_url=self._repo_url(config), new_file_url=self._new_file_url(config),
                       today=self.built.date(), check=self.checks.get(entry.id) if entry else None)
+
+    def _for_search(self, spec: PageSpec, content: str, grams: dict[str, set[str]]) -> None:
+        if self.config.search:
+            grams.setdefault(spec.context["entry"].catalogue, set()).update(searchshards.grams(searchshards.page_text(content)))
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.env, self.files = env, files
@@ -257,18 +267,24 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 mkdocs_build._build_page(page, config, self.files.documentation_pages(), self.nav, self.env)
                 if page.canonical_url:
                     urls.setdefault(spec.kind, []).append(page.canonical_url)
-        for index, dest, scan, canonical in in_parallel(self._pour_some, poured, config):  # order kept: the sitemap's
-            self.scanned[dest] = scan
-            if canonical:
-                urls.setdefault(self.bulk[index][0].kind, []).append(canonical)
+        for done, grams in in_parallel(self._pour_some, poured, config):  # order kept: the sitemap's
+            for index, dest, scan, canonical in done:
+                self.scanned[dest] = scan
+                if canonical:
+                    urls.setdefault(self.bulk[index][0].kind, []).append(canonical)
+            for catalogue, found in grams.items():
+                self.search_grams.setdefault(catalogue, set()).update(found)
         for src, kind in self.prototypes.items():
             prototype = self.files.get_file_from_path(src)
             if prototype is not None and prototype.page is not None and prototype.page.canonical_url:
                 add_to_sitemap(site_dir, prototype.page.canonical_url, urls.get(kind, []))
 
-    def _pour_some(self, indices: list[int], config: MkDocsConfig) -> list[tuple[int, str, linkcheck.PageScan, str]]:
-        """Render and write these bulk pages; return what the link check and the sitemap need of each."""
+    def _pour_some(self, indices: list[int], config: MkDocsConfig) -> list[tuple[list[tuple[int, str, linkcheck.PageScan, str]],
+                                                                                  dict[str, set[str]]]]:
+        """Render and write these bulk pages; return what the link check and the sitemap need of each, and what
+        the search router needs of them (by catalogue, once for all: a set per page would cost more to return)."""
         site_dir = Path(config.site_dir)
+        grams: dict[str, set[str]] = {}
         frames = {kind: linkcheck.scan_links_text(shell.head + shell.tail) for kind, shell in self.shells.items() if shell}
         done = []
         for index in indices:
@@ -281,17 +297,37 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             target = site_dir / file.dest_uri
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+            if spec.kind == "entry":
+                self._for_search(spec, content, grams)
             own, frame = linkcheck.scan_links_text(content), frames[spec.kind]
             done.append((index, file.dest_uri, linkcheck.PageScan(ids=frame.ids | own.ids, links=frame.links + own.links),
                          page.canonical_url or ""))
-        return done
+        return [(done, grams)]
 
-    def _searched_pages(self, config: MkDocsConfig) -> list[str] | None:
-        """What carries data-pagefind-body: the entries (all at one depth) and the hand-written pages of docs/."""
-        if not config.use_directory_urls:
-            return None
+    def _index_for_search(self, config: MkDocsConfig) -> str:
+        """The site-wide bundle from the hand-written pages of docs/ (it brings the script and the WebAssembly),
+        a bundle per catalogue from its entry pages, and the router (searchshards)."""
+        assert self.repository is not None
+        site_dir = Path(config.site_dir)
+        bundle = site_dir / "pagefind"
         own = [f.dest_uri for f in self.files.documentation_pages() if f.src_uri not in self.specs]
-        return ["*/*/*/index.html", *own]
+        if own:
+            summary = search.build_index(site_dir, pages=own)
+        else:  # Pagefind builds no bundle from nothing: a page that offers no text stands in
+            with tempfile.TemporaryDirectory(prefix="gongkai-search-") as folder:
+                Path(folder, "index.html").write_text(
+                    '<html lang="zh"><body><div data-pagefind-body data-pagefind-ignore="all"></div></body></html>',
+                    encoding="utf-8")
+                summary = search.build_index(Path(folder))
+                shutil.move(Path(folder, "pagefind"), bundle)
+        counts = Counter(e.catalogue for e in self.repository.entries)
+        shards = [searchshards.Shard(c.slug, c.name, c.parent, counts[c.slug])
+                  for c in catalogues_in_order(self.repository) if counts[c.slug]]
+        search.build_parts({site_dir / s.slug: bundle / searchshards.SHARDS_DIR / s.slug for s in shards},
+                           searchshards.ENTRY_PAGES)
+        searchshards.write_router(bundle, shards, [self.search_grams.get(s.slug, set()) for s in shards],
+                                  searchshards.filter_values(self.repository, self.repository.entries))
+        return summary
 
     @staticmethod
     def _repo_url(config: MkDocsConfig) -> str:
@@ -316,9 +352,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.config.search:
             try:
                 with self.clock.stage("pagefind"):
-                    output = search.build_index(Path(config.site_dir), pages=self._searched_pages(config))
+                    output = self._index_for_search(config)
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc)) from exc
+
             log.info("gongkai: Pagefind %s", " ".join(line.strip() for line in output.splitlines() if "Indexed" in line))
         if self.config.check_links:
             with self.clock.stage("link check"):

@@ -12,6 +12,7 @@ import os
 import platform
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 PINNED = "1.6.0"
@@ -45,6 +46,19 @@ def binary_version(binary: Path) -> str:
     return proc.stdout.strip()
 
 
+def _run(binary: Path, command: list[str], target: Path, written: str) -> str:
+    try:
+        proc = subprocess.run([str(binary), *command], capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise SearchIndexError(f"无法运行 Pagefind（{binary}）：{exc}") from exc
+    if proc.returncode != 0 or not (target / written).is_file():
+        raise SearchIndexError(f"Pagefind 建立索引失败（退出码 {proc.returncode}）：\n{proc.stdout}\n{proc.stderr}")
+    if "(Extended)" not in proc.stdout:
+        shutil.rmtree(target)
+        raise SearchIndexError(f"{binary} 不是 Pagefind 扩展版，不能为中文分词，索引已删除。请安装 pagefind 扩展版。")
+    return proc.stdout
+
+
 def build_index(site_dir: Path, binary: Path | None = None, pages: list[str] | None = None) -> str:
     """Index `site_dir` in place (writes `site_dir/pagefind/`); returns Pagefind's summary output.
 
@@ -55,16 +69,30 @@ def build_index(site_dir: Path, binary: Path | None = None, pages: list[str] | N
     target = site_dir / "pagefind"
     if target.exists():
         shutil.rmtree(target)
-    command = [str(binary), "--site", str(site_dir)]
+    command = ["--site", str(site_dir)]
     if pages:
         command += ["--glob", "{" + ",".join(sorted(pages)) + "}"]
-    try:
-        proc = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise SearchIndexError(f"无法运行 Pagefind（{binary}）：{exc}") from exc
-    if proc.returncode != 0 or not (target / "pagefind.js").is_file():
-        raise SearchIndexError(f"Pagefind 建立索引失败（退出码 {proc.returncode}）：\n{proc.stdout}\n{proc.stderr}")
-    if "(Extended)" not in proc.stdout:
-        shutil.rmtree(target)
-        raise SearchIndexError(f"{binary} 不是 Pagefind 扩展版，不能为中文分词，索引已删除。请安装 pagefind 扩展版。")
-    return proc.stdout
+    return _run(binary, command, target, "pagefind.js")
+
+
+KEPT = ("pagefind-entry.json", "index", "fragment", "filter")
+"""What a merged index needs of its bundle: the script and the WebAssembly come from the site-wide bundle."""
+
+
+def build_parts(parts: dict[Path, Path], glob: str, binary: Path | None = None, workers: int | None = None) -> list[str]:
+    """Index the pages matching `glob` in each folder into a bundle of its own (folder -> bundle), several
+    Pagefind processes at a time,
+    and keep of each only what a merged index loads. Returns Pagefind's summaries in the order given."""
+    binary = binary or find_binary()
+
+    def one(source: Path, target: Path) -> str:
+        if target.exists():
+            shutil.rmtree(target)
+        output = _run(binary, ["--site", str(source), "--glob", glob, "--output-path", str(target)], target, "pagefind-entry.json")
+        for item in target.iterdir():
+            if item.name not in KEPT and not item.name.endswith(".pf_meta"):
+                shutil.rmtree(item) if item.is_dir() else item.unlink()
+        return output
+
+    with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
+        return list(pool.map(one, parts.keys(), parts.values()))

@@ -1,5 +1,7 @@
-// Search page: Pagefind's JavaScript API with our own accessible form, filters and result list.
-// Every value from the index is inserted as text; excerpts keep only Pagefind's <mark> highlights.
+// Search page: the index split by catalogue (searchcore.js) with our own accessible form, filters and
+// result list. Every value from the index is inserted as text; excerpts keep only Pagefind's <mark> highlights.
+
+import { openSearch } from "./searchcore.js";
 
 const PAGE_SIZE = 20;
 const CHECKED = 2 * PAGE_SIZE; // results whose text is checked for the literal query: each costs a fragment download
@@ -13,9 +15,29 @@ const list = document.getElementById("gk-results");
 const more = document.getElementById("gk-more");
 
 const bundle = new URL(form.dataset.pagefind, document.baseURI);
-let pagefind;
+const siteRoot = new URL("../", bundle).pathname;
+let engine;
 let results = [];
 let shown = 0;
+let pending = []; // the groups of catalogues not searched yet for the current query
+let searched = 0;
+let instances = []; // the current query's, one a group: its later results are read from them when shown
+const seen = new Set(); // result ids already listed: the hand-written pages are in every group
+let ownCatalogue = "";
+
+// The catalogue the reader came from (the header's search box is on every page) is searched first.
+function readerCatalogue(params) {
+  if (params.get("in")) return params.get("in");
+  try {
+    const from = new URL(document.referrer);
+    if (from.origin === location.origin && from.pathname.startsWith(siteRoot)) {
+      return decodeURIComponent(from.pathname.slice(siteRoot.length).split("/")[0]);
+    }
+  } catch {
+    // no referrer, or not an address
+  }
+  return "";
+}
 
 function excerptNodes(html) {
   const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
@@ -41,7 +63,7 @@ function selectedFilters() {
 }
 
 async function buildFilters(params) {
-  const available = await pagefind.filters();
+  const available = await engine.filterValues();
   const names = FILTER_ORDER.filter((n) => available[n]);
   for (const name of names) {
     const id = `gk-filter-${FILTER_ORDER.indexOf(name)}`;
@@ -96,7 +118,14 @@ async function renderMore() {
   const slice = results.slice(shown, shown + PAGE_SIZE);
   const data = await Promise.all(slice.map((r) => r.data || r.result.data()));
   slice.forEach((entry, i) => {
-    if (!entry.exact && results.some((r) => r.exact) && (shown + i === 0 || results[shown + i - 1].exact)) {
+    if (entry.groupTitle) {
+      const heading = document.createElement("li");
+      heading.className = "gk-results__related";
+      heading.textContent = entry.groupTitle;
+      list.append(heading);
+    }
+    const before = results[shown + i - 1];
+    if (!entry.exact && entry.groupHasExact && (entry.groupTitle !== undefined || !before || before.exact)) {
       const heading = document.createElement("li");
       heading.className = "gk-results__related";
       heading.textContent = "其他可能相关的结果";
@@ -105,17 +134,66 @@ async function renderMore() {
     list.append(resultItem(data[i]));
   });
   shown += slice.length;
-  more.hidden = shown >= results.length;
+  updateMore();
+}
+
+function updateMore() {
+  const left = pending.reduce((n, group) => n + group.length, 0);
+  more.hidden = shown >= results.length && !left;
+  more.textContent = shown < results.length ? "显示更多结果" : `在其余 ${left} 个目录中继续搜索`;
+}
+
+function describe(query) {
+  const exact = results.filter((r) => r.exact).length;
+  const related = results.length - exact;
+  const left = pending.reduce((n, group) => n + group.length, 0);
+  const wanted = normalize(query);
+  let text;
+  if (!results.length) text = left ? "目前搜索过的目录中没有找到结果" : "没有找到结果，请换个关键词或减少筛选条件。";
+  else if (!wanted) text = `找到 ${results.length} 个结果`;
+  else if (exact) text = `找到 ${exact} 个包含“${query}”的结果${related ? `，另有 ${related} 个可能相关的结果` : ""}`;
+  else text = `没有完全包含“${query}”的结果，以下是 ${related} 个可能相关的结果`;
+  if (left) text += `（已搜索 ${searched} 个目录，另有 ${left} 个目录可能有结果，可点“在其余目录中继续搜索”）`;
+  status.textContent = text;
+  list.dataset.exact = String(exact);
+}
+
+// Searches the next group of catalogues and adds its results: those containing the query first.
+async function searchGroup(token, query, filters) {
+  const group = pending.shift();
+  const instance = await engine.instance(group, { excerptLength: 40 });
+  instances.push(instance);
+  const search = await instance.search(query || null, { filters });
+  if (token !== runs) return false;
+  const fresh = search.results.filter((r) => !seen.has(r.id));
+  fresh.forEach((r) => seen.add(r.id));
+  const wanted = normalize(query);
+  const head = fresh.slice(0, CHECKED);
+  const data = await Promise.all(head.map((r) => r.data()));
+  if (token !== runs) return false;
+  const checked = data.map((d) => ({ data: d, exact: !wanted || normalize(d.content || "").includes(wanted) }));
+  const added = [
+    ...checked.filter((r) => r.exact),
+    ...checked.filter((r) => !r.exact),
+    ...fresh.slice(CHECKED).map((r) => ({ result: r, exact: false })),
+  ];
+  const hasExact = checked.some((r) => r.exact);
+  added.forEach((r) => { r.groupHasExact = hasExact; });
+  if (searched && added.length) added[0].groupTitle = `以下是其他 ${group.length} 个目录中的结果`;
+  searched += group.length;
+  results.push(...added);
+  return true;
 }
 
 let runs = 0; // only the newest search may render
 
-async function run() {
+async function run(typed = false) {
   const token = ++runs;
   const query = input.value.trim();
   const filters = selectedFilters();
   const params = new URLSearchParams();
   if (query) params.set("q", query);
+  if (ownCatalogue) params.set("in", ownCatalogue);
   for (const [k, v] of Object.entries(filters)) params.set(k, v);
   history.replaceState(null, "", `${location.pathname}${params.size ? "?" + params : ""}`);
   if (!query && !Object.keys(filters).length) {
@@ -126,47 +204,59 @@ async function run() {
     return;
   }
   status.textContent = "正在搜索……";
-  const search = await pagefind.debouncedSearch(query || null, { filters }, 150);
-  if (search === null || token !== runs) return;
-  const wanted = normalize(query);
-  const head = search.results.slice(0, CHECKED);
-  const data = await Promise.all(head.map((r) => r.data()));
+  if (typed) {
+    await new Promise((resolve) => setTimeout(resolve, 150)); // only the last keystroke searches
+    if (token !== runs) return;
+  }
+  const shards = await engine.route(query, { own: ownCatalogue, catalogue: filters["目录"] });
   if (token !== runs) return;
-  const checked = data.map((d) => ({ data: d, exact: !wanted || normalize(d.content || "").includes(wanted) }));
-  results = [
-    ...checked.filter((r) => r.exact),
-    ...checked.filter((r) => !r.exact),
-    ...search.results.slice(CHECKED).map((r) => ({ result: r, exact: false })),
-  ];
-  const exact = checked.filter((r) => r.exact).length;
-  const related = results.length - exact;
+  instances.forEach((old) => old.destroy());
+  instances = [];
+  pending = engine.batches(shards);
+  if (!pending.length) pending = [[]]; // the hand-written pages are searched all the same
+  searched = 0;
+  results = [];
+  seen.clear();
   shown = 0;
+  if (!(await searchGroup(token, query, filters))) return;
+  while (results.length < PAGE_SIZE && pending.length && instances.length < 3) {
+    if (!(await searchGroup(token, query, filters))) return; // few results so far: the next groups, a few
+  }
   list.replaceChildren();
-  if (!results.length) status.textContent = "没有找到结果，请换个关键词或减少筛选条件。";
-  else if (!wanted) status.textContent = `找到 ${results.length} 个结果`;
-  else if (exact) status.textContent = `找到 ${exact} 个包含“${query}”的结果${related ? `，另有 ${related} 个可能相关的结果` : ""}`;
-  else status.textContent = `没有完全包含“${query}”的结果，以下是 ${related} 个可能相关的结果`;
+  describe(query);
   await renderMore();
-  list.dataset.exact = String(exact);
   list.dataset.query = query;
+}
+
+async function showMore() {
+  if (shown >= results.length && pending.length) {
+    const token = runs;
+    more.disabled = true;
+    status.textContent = "正在搜索其余目录……";
+    const ok = await searchGroup(token, input.value.trim(), selectedFilters());
+    more.disabled = false;
+    if (!ok) return;
+    describe(input.value.trim());
+  }
+  await renderMore();
 }
 
 async function main() {
   try {
-    pagefind = await import(bundle.href);
+    engine = await openSearch(bundle.href, siteRoot);
   } catch (error) {
     status.textContent = "搜索索引尚未生成，暂时无法搜索。请从首页按目录和领域浏览。";
     return;
   }
-  await pagefind.options({ baseUrl: new URL("../", bundle).pathname, excerptLength: 40 });
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
+  ownCatalogue = readerCatalogue(params);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run();
   });
-  input.addEventListener("input", () => run());
-  more.addEventListener("click", () => renderMore());
+  input.addEventListener("input", () => run(true));
+  more.addEventListener("click", () => showMore());
   // The filters cost a download of their own: first the results, then the filters, unless the address asks for some.
   if (FILTER_ORDER.some((name) => params.has(name))) {
     await buildFilters(params);

@@ -1,0 +1,129 @@
+"""The search index split by catalogue, and the small router that tells the browser which parts to load.
+
+One Pagefind index of a province's 100,000 entries takes 13 GB to build, and every first query
+downloads its 690 KB page list. So each catalogue gets an index of its own (`pagefind/c/<slug>/`),
+built by its own Pagefind process (a tenth of the memory, several at a time), and the hand-written pages
+keep the site-wide bundle (`pagefind/`) that brings the script and the WebAssembly.
+
+Which catalogues can hold a match is answered before any index is opened: for every character and
+every pair of adjacent characters in a catalogue's entry pages, a bit per catalogue, hashed into
+`pagefind/route/<n>.json` files of a few KB. A query needs only the files of its own characters;
+an entry that contains the query contains all of its pairs, so no catalogue with a match is ever
+skipped. The browser side (assets/gongkai/searchcore.js) computes the same pairs and the same hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import operator
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .files import write_atomic
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .model import Repository
+
+SHARDS_DIR = "c"
+ENTRY_PAGES = "*/*/index.html"
+"""A catalogue's entry pages, in its folder of the site."""
+ROUTE_DIR = "route"
+MANIFEST = "shards.json"
+FILTERS = "filters.json"
+GRAMS_PER_FILE = 200
+"""How many characters and pairs share a route file: about 3 KB each at 100 catalogues, 20 KB at 700."""
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class Shard:
+    slug: str
+    name: str
+    parent: str
+    entries: int
+
+
+_SKIPPED: dict[str, bool] = {}
+"""Character -> whether the router leaves it out: punctuation, symbols, spaces, control and format characters."""
+
+
+def page_text(content: str) -> str:
+    """What a page can be found by, as the router sees it: its letters and digits in one run, lower case.
+
+    Tags and punctuation are dropped, not replaced by a space: Pagefind finds 三公经费 in “三公”经费, so
+    the router must have 公经 too. Pairs across a dropped mark are extra, never missing."""
+    text = html.unescape(_TAG.sub("", content)).lower()
+    for char in set(text) - _SKIPPED.keys():
+        _SKIPPED[char] = unicodedata.category(char)[0] in "PSZ" or unicodedata.category(char) in ("Cc", "Cf")
+    return text.translate({ord(c): None for c in set(text) if _SKIPPED[c]})
+
+
+def grams(text: str) -> set[str]:
+    """Every character and every pair of adjacent characters of the text."""
+    found = set(text)
+    found.update(map(operator.add, text, text[1:]))
+    return found
+
+
+def bucket(gram: str, buckets: int) -> int:
+    """The route file of a gram; searchcore.js computes the same."""
+    value = 0
+    for char in gram:
+        value = (value * 31 + ord(char)) % buckets
+    return value
+
+
+def bucket_count(distinct: int) -> int:
+    count = 1
+    while count * GRAMS_PER_FILE < distinct:
+        count *= 2
+    return count
+
+
+def write_router(bundle: Path, shards: list[Shard], grams_of: list[set[str]], filters: dict[str, dict[str, int]]) -> None:
+    """The manifest, the route files and the filter values, next to the Pagefind bundle."""
+    width = (len(shards) + 7) // 8
+    bits: dict[str, bytearray] = {}
+    for index, found in enumerate(grams_of):
+        byte, flag = index >> 3, 1 << (index & 7)
+        for gram in found:
+            row = bits.get(gram)
+            if row is None:
+                row = bits[gram] = bytearray(width)
+            row[byte] |= flag
+    buckets = bucket_count(len(bits))
+    files: list[dict[str, str]] = [{} for _ in range(buckets)]
+    for gram, row in bits.items():
+        files[bucket(gram, buckets)][gram] = base64.b64encode(bytes(row)).decode("ascii")
+    route = bundle / ROUTE_DIR
+    route.mkdir(parents=True, exist_ok=True)
+    for number, content in enumerate(files):
+        (route / f"{number}.json").write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+                                              encoding="utf-8")
+    manifest = {"buckets": buckets, "shards": [{"slug": s.slug, "name": s.name, "parent": s.parent, "entries": s.entries}
+                                               for s in shards]}
+    write_atomic(bundle / MANIFEST, json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))
+    write_atomic(bundle / FILTERS, json.dumps(filters, ensure_ascii=False, separators=(",", ":")))
+
+
+def filter_values(repo: Repository, entries: Iterable) -> dict[str, dict[str, int]]:
+    """The values of the filters the entry pages carry (data-pagefind-filter), counted over the whole site:
+    the search page offers them before any index is loaded."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in ("领域", "目录", "公开层级", "公开方式", "公开对象", "公开主体")}
+    for entry in entries:
+        counts["领域"][repo.domains[entry.domain].name] += 1
+        counts["目录"][repo.catalogues[entry.catalogue].name] += 1
+        counts["公开层级"].update(entry.level)
+        counts["公开方式"][entry.mode] += 1
+        counts["公开对象"][entry.audience] += 1
+        counts["公开主体"][entry.subject] += 1
+    return {name: dict(sorted(values.items())) for name, values in counts.items() if values}

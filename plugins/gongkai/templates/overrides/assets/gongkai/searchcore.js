@@ -1,0 +1,123 @@
+// The search index split by catalogue (plugins/gongkai/searchshards.py): which catalogues can hold a
+// match, read from the route files, then their Pagefind indexes merged into the site-wide bundle, a few at
+// a time, so that a first query loads one catalogue's index and not the province's.
+
+const FIRST_BATCH = 400; // entries searched before the first results are shown (one county's catalogue at most)
+const LATER_BATCH = 3000;
+const SPLIT = /[\s\p{P}\p{S}]+/u;
+const HAN = /\p{Script=Han}/u;
+
+// The characters and pairs a page must contain to match the query; searchshards.grams makes them of pages.
+// Words in other scripts give only their first three letters: Pagefind matches "reports" to "report".
+export function queryGrams(query) {
+  const out = new Set();
+  for (const term of query.toLowerCase().split(SPLIT)) {
+    if (!term) continue;
+    const chars = HAN.test(term) ? [...term] : [...term].slice(0, 3);
+    if (chars.length === 1) out.add(chars[0]);
+    for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
+  }
+  return [...out];
+}
+
+export function bucketOf(gram, buckets) {
+  let value = 0;
+  for (const char of gram) value = (value * 31 + char.codePointAt(0)) % buckets;
+  return value;
+}
+
+function bitsOf(text) {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+export async function openSearch(bundleHref, siteRoot) {
+  const bundle = new URL(bundleHref, document.baseURI);
+  const base = new URL("./", bundle);
+  const [pagefind, manifest] = await Promise.all([
+    import(bundle.href),
+    fetch(new URL("shards.json", base)).then((r) => r.json()),
+  ]);
+  return new ShardedSearch(pagefind, base, siteRoot, manifest);
+}
+
+class ShardedSearch {
+  constructor(pagefind, base, siteRoot, manifest) {
+    this.pagefind = pagefind;
+    this.base = base;
+    this.siteRoot = siteRoot;
+    this.buckets = manifest.buckets;
+    this.shards = manifest.shards;
+    this.routeFiles = new Map();
+  }
+
+  routeFile(number) {
+    if (!this.routeFiles.has(number)) {
+      this.routeFiles.set(number, fetch(new URL(`route/${number}.json`, this.base)).then((r) => r.json()));
+    }
+    return this.routeFiles.get(number);
+  }
+
+  filterValues() {
+    return fetch(new URL("filters.json", this.base)).then((r) => r.json());
+  }
+
+  // The catalogues that can hold a match, the reader's own first, then its county's, then the rest in order.
+  async route(query, { own = "", catalogue = "" } = {}) {
+    const grams = queryGrams(query);
+    let bits = null;
+    if (grams.length) {
+      const files = await Promise.all([...new Set(grams.map((g) => bucketOf(g, this.buckets)))].map((n) => this.routeFile(n)));
+      const table = Object.assign({}, ...files);
+      for (const gram of grams) {
+        if (!table[gram]) return [];
+        const row = bitsOf(table[gram]);
+        bits = bits ? bits.map((b, i) => b & row[i]) : row;
+      }
+    }
+    let found = this.shards.filter((shard, i) => (!bits || bits[i >> 3] & (1 << (i & 7))) && (!catalogue || shard.name === catalogue));
+    const mine = found.find((s) => s.slug === own);
+    if (mine) {
+      const family = (s) => s !== mine && (s.slug === mine.parent || s.parent === mine.slug || (mine.parent && s.parent === mine.parent));
+      found = [mine, ...found.filter(family), ...found.filter((s) => s !== mine && !family(s))];
+    }
+    return found;
+  }
+
+  // The catalogues in groups to search together: a small first group, larger ones after it.
+  batches(shards) {
+    const out = [];
+    let group = [];
+    let size = 0;
+    for (const shard of shards) {
+      const limit = out.length ? LATER_BATCH : FIRST_BATCH;
+      if (group.length && size + shard.entries > limit) {
+        out.push(group);
+        group = [];
+        size = 0;
+      }
+      group.push(shard);
+      size += shard.entries;
+    }
+    if (group.length) out.push(group);
+    return out;
+  }
+
+  // A Pagefind instance over the hand-written pages and these catalogues (the WebAssembly is the bundle's).
+  async instance(shards, options = {}) {
+    const instance = this.pagefind.createInstance({ basePath: this.base.pathname, baseUrl: this.siteRoot, ...options });
+    await instance.options({ baseUrl: this.siteRoot, ...options });
+    await Promise.all(shards.map((shard) => instance.mergeIndex(new URL(`c/${shard.slug}/`, this.base).pathname,
+      { baseUrl: `${this.siteRoot}${shard.slug}/`, ...options })));
+    return instance;
+  }
+
+  // The data of every result in every catalogue that can hold a match, at once: for tests and small sites.
+  async searchAll(query, filters = {}) {
+    const shards = await this.route(query, { catalogue: filters["目录"] });
+    const instance = await this.instance(shards);
+    const search = await instance.search(query || null, { filters });
+    const data = await Promise.all(search.results.map((r) => r.data()));
+    await instance.destroy();
+    return data;
+  }
+}
