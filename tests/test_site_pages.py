@@ -96,8 +96,8 @@ def test_navigation_is_a_short_list_of_sections(sample_site: Path, model) -> Non
 
 
 def test_search_index_covers_entries_with_filters(sample_site: Path, model) -> None:
-    bundles = [sample_site / "pagefind", *(sample_site / "pagefind" / "c").iterdir()]
-    entries = [json.loads((b / "pagefind-entry.json").read_text()) for b in bundles]
+    catalogues = [b for b in (sample_site / "pagefind" / "c").iterdir() if b.name in model.catalogues]
+    entries = [json.loads((b / "pagefind-entry.json").read_text()) for b in [sample_site / "pagefind", *catalogues]]
     assert {e["version"] for e in entries} == {"1.6.0"}
     pages = sum(language["page_count"] for e in entries[1:] for language in e["languages"].values())
     assert pages == len(model.entries)

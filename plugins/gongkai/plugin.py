@@ -224,7 +224,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         linked = self.linked.get(page.file.src_uri)
         if linked:
             pairs = [(e, self.repository.catalogues[e.catalogue]) for e in linked]
-            return html + render_template("pages/site_page_links.html", entries=pairs, **options)
+            html += render_template("pages/site_page_links.html", entries=pairs, **options)
+        if self.config.search:
+            self.search_grams.setdefault(searchshards.PAGES, set()).update(searchshards.grams(searchshards.page_text(html)))
         return html
 
     def _render(self, spec: PageSpec, page: Page, config: MkDocsConfig) -> str:
@@ -304,30 +306,33 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                          page.canonical_url or ""))
         return [(done, grams)]
 
-    def _index_for_search(self, config: MkDocsConfig) -> str:
-        """The site-wide bundle from the hand-written pages of docs/ (it brings the script and the WebAssembly),
-        a bundle per catalogue from its entry pages, and the router (searchshards)."""
+    def _index_for_search(self, config: MkDocsConfig) -> list[searchshards.Shard]:
+        """A bundle per catalogue from its entry pages and one from the hand-written pages of docs/, the router
+        over them (searchshards), and the site-wide bundle that brings the script and the WebAssembly: one page
+        that offers one word nobody types (Pagefind builds no bundle from nothing), so that what a query loads of
+        it is a few bytes."""
         assert self.repository is not None
         site_dir = Path(config.site_dir)
         bundle = site_dir / "pagefind"
+        with tempfile.TemporaryDirectory(prefix="gongkai-search-") as folder:
+            Path(folder, "index.html").write_text(
+                '<html lang="zh"><body><div data-pagefind-body>龘龘龘</div></body></html>', encoding="utf-8")
+            search.build_index(Path(folder))
+            shutil.move(Path(folder, "pagefind"), bundle)
+        counts = Counter(e.catalogue for e in self.repository.entries)
+        shards = [searchshards.Shard(c.slug, c.name, c.parent, counts[c.slug], f"{c.slug}/")
+                  for c in catalogues_in_order(self.repository) if counts[c.slug]]
+        parts = [search.Part(site_dir / s.slug, searchshards.ENTRY_PAGES, bundle / searchshards.SHARDS_DIR / s.slug)
+                 for s in shards]
         own = [f.dest_uri for f in self.files.documentation_pages() if f.src_uri not in self.specs]
         if own:
-            summary = search.build_index(site_dir, pages=own)
-        else:  # Pagefind builds no bundle from nothing: a page that offers no text stands in
-            with tempfile.TemporaryDirectory(prefix="gongkai-search-") as folder:
-                Path(folder, "index.html").write_text(
-                    '<html lang="zh"><body><div data-pagefind-body data-pagefind-ignore="all"></div></body></html>',
-                    encoding="utf-8")
-                summary = search.build_index(Path(folder))
-                shutil.move(Path(folder, "pagefind"), bundle)
-        counts = Counter(e.catalogue for e in self.repository.entries)
-        shards = [searchshards.Shard(c.slug, c.name, c.parent, counts[c.slug])
-                  for c in catalogues_in_order(self.repository) if counts[c.slug]]
-        search.build_parts({site_dir / s.slug: bundle / searchshards.SHARDS_DIR / s.slug for s in shards},
-                           searchshards.ENTRY_PAGES)
+            shards.append(searchshards.Shard(searchshards.PAGES, "网站页面", "", len(own), ""))
+            parts.append(search.Part(site_dir, "{" + ",".join(sorted(own)) + "}",
+                                     bundle / searchshards.SHARDS_DIR / searchshards.PAGES))
+        search.build_parts(parts)
         searchshards.write_router(bundle, shards, [self.search_grams.get(s.slug, set()) for s in shards],
                                   searchshards.filter_values(self.repository, self.repository.entries))
-        return summary
+        return shards
 
     @staticmethod
     def _repo_url(config: MkDocsConfig) -> str:
@@ -352,11 +357,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.config.search:
             try:
                 with self.clock.stage("pagefind"):
-                    output = self._index_for_search(config)
+                    shards = self._index_for_search(config)
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc)) from exc
-
-            log.info("gongkai: Pagefind %s", " ".join(line.strip() for line in output.splitlines() if "Indexed" in line))
+            log.info("gongkai: 搜索索引 %d 份（每个目录一份，网站页面一份），共 %d 个页面", len(shards), sum(s.entries for s in shards))
         if self.config.check_links:
             with self.clock.stage("link check"):
                 site = linkcheck.Site.read(Path(config.site_dir), urlsplit(config.site_url or "/").path or "/", links_only=True,

@@ -13,6 +13,7 @@ import platform
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 PINNED = "1.6.0"
@@ -79,20 +80,29 @@ KEPT = ("pagefind-entry.json", "index", "fragment", "filter")
 """What a merged index needs of its bundle: the script and the WebAssembly come from the site-wide bundle."""
 
 
-def build_parts(parts: dict[Path, Path], glob: str, binary: Path | None = None, workers: int | None = None) -> list[str]:
-    """Index the pages matching `glob` in each folder into a bundle of its own (folder -> bundle), several
-    Pagefind processes at a time,
-    and keep of each only what a merged index loads. Returns Pagefind's summaries in the order given."""
+@dataclass(frozen=True)
+class Part:
+    """Pages to index into a bundle of their own: those matching `glob` in `source`, into `target`."""
+
+    source: Path
+    glob: str
+    target: Path
+
+
+def build_parts(parts: list[Part], binary: Path | None = None, workers: int | None = None) -> list[str]:
+    """Index each part, several Pagefind processes at a time, and keep of each bundle only what a merged index
+    loads. Returns Pagefind's summaries in the order given."""
     binary = binary or find_binary()
 
-    def one(source: Path, target: Path) -> str:
-        if target.exists():
-            shutil.rmtree(target)
-        output = _run(binary, ["--site", str(source), "--glob", glob, "--output-path", str(target)], target, "pagefind-entry.json")
-        for item in target.iterdir():
+    def one(part: Part) -> str:
+        if part.target.exists():
+            shutil.rmtree(part.target)
+        output = _run(binary, ["--site", str(part.source), "--glob", part.glob, "--output-path", str(part.target)],
+                      part.target, "pagefind-entry.json")
+        for item in part.target.iterdir():
             if item.name not in KEPT and not item.name.endswith(".pf_meta"):
                 shutil.rmtree(item) if item.is_dir() else item.unlink()
         return output
 
     with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
-        return list(pool.map(one, parts.keys(), parts.values()))
+        return list(pool.map(one, parts))

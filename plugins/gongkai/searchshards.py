@@ -3,7 +3,8 @@
 One Pagefind index of a province's 100,000 entries takes 13 GB to build, and every first query
 downloads its 690 KB page list. So each catalogue gets an index of its own (`pagefind/c/<slug>/`),
 built by its own Pagefind process (a tenth of the memory, several at a time), and the hand-written pages
-keep the site-wide bundle (`pagefind/`) that brings the script and the WebAssembly.
+have one too (`pagefind/c/_pages/`); the site-wide bundle (`pagefind/`) indexes nothing and brings the
+script and the WebAssembly.
 
 Which catalogues can hold a match is answered before any index is opened: for every character and
 every pair of adjacent characters in a catalogue's entry pages, a bit per catalogue, hashed into
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from .model import Repository
 
 SHARDS_DIR = "c"
+PAGES = "_pages"
+"""The hand-written pages' part (no catalogue slug starts with an underscore)."""
 ENTRY_PAGES = "*/*/index.html"
 """A catalogue's entry pages, in its folder of the site."""
 ROUTE_DIR = "route"
@@ -50,6 +53,9 @@ class Shard:
     name: str
     parent: str
     entries: int
+    """Pages in its index."""
+    base: str
+    """Where its pages are, relative to the site's root: the catalogue's folder, or the root itself."""
 
 
 _SKIPPED: dict[str, bool] = {}
@@ -109,8 +115,8 @@ def write_router(bundle: Path, shards: list[Shard], grams_of: list[set[str]], fi
     for number, content in enumerate(files):
         (route / f"{number}.json").write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
                                               encoding="utf-8")
-    manifest = {"buckets": buckets, "shards": [{"slug": s.slug, "name": s.name, "parent": s.parent, "entries": s.entries}
-                                               for s in shards]}
+    manifest = {"buckets": buckets, "shards": [{"slug": s.slug, "name": s.name, "parent": s.parent, "entries": s.entries,
+                                                "base": s.base} for s in shards]}
     write_atomic(bundle / MANIFEST, json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))
     write_atomic(bundle / FILTERS, json.dumps(filters, ensure_ascii=False, separators=(",", ":")))
 

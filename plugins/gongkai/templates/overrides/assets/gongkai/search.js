@@ -3,7 +3,7 @@
 
 import { openSearch } from "./searchcore.js";
 
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10;
 const CHECKED = 2 * PAGE_SIZE; // results whose text is checked for the literal query: each costs a fragment download
 const FILTER_ORDER = ["领域", "目录", "公开层级", "公开方式", "公开对象", "公开主体"];
 
@@ -22,7 +22,8 @@ let shown = 0;
 let pending = []; // the groups of catalogues not searched yet for the current query
 let searched = 0;
 let instances = []; // the current query's, one a group: its later results are read from them when shown
-const seen = new Set(); // result ids already listed: the hand-written pages are in every group
+let warm = null; // the next group's instance, already loading Pagefind while the router answers
+let kept = null; // the last query's first group, searched again if the new query starts with the same one
 let ownCatalogue = "";
 
 // The catalogue the reader came from (the header's search box is on every page) is searched first.
@@ -161,12 +162,14 @@ function describe(query) {
 // Searches the next group of catalogues and adds its results: those containing the query first.
 async function searchGroup(token, query, filters) {
   const group = pending.shift();
-  const instance = await engine.instance(group, { excerptLength: 40 });
-  instances.push(instance);
+  const key = group.map((shard) => shard.slug).join(" ");
+  const instance = kept && kept.key === key ? kept.instance : await engine.merge(takeWarm(), group, { excerptLength: 40 });
+  if (kept && kept.instance !== instance) kept.instance.destroy();
+  kept = null;
+  instances.push({ key, instance });
   const search = await instance.search(query || null, { filters });
   if (token !== runs) return false;
-  const fresh = search.results.filter((r) => !seen.has(r.id));
-  fresh.forEach((r) => seen.add(r.id));
+  const fresh = search.results;
   const wanted = normalize(query);
   const head = fresh.slice(0, CHECKED);
   const data = await Promise.all(head.map((r) => r.data()));
@@ -186,6 +189,12 @@ async function searchGroup(token, query, filters) {
 }
 
 let runs = 0; // only the newest search may render
+
+function takeWarm() {
+  const instance = warm || engine.open({ excerptLength: 40 });
+  warm = null;
+  return instance;
+}
 
 async function run(typed = false) {
   const token = ++runs;
@@ -210,17 +219,18 @@ async function run(typed = false) {
   }
   const shards = await engine.route(query, { own: ownCatalogue, catalogue: filters["目录"] });
   if (token !== runs) return;
-  instances.forEach((old) => old.destroy());
+  if (kept) kept.instance.destroy();
+  [kept, ...instances] = instances.length ? instances : [null];
+  instances.forEach((old) => old.instance.destroy());
   instances = [];
   pending = engine.batches(shards);
-  if (!pending.length) pending = [[]]; // the hand-written pages are searched all the same
+  if (!pending.length) pending = [[]]; // no catalogue holds the query: an empty search, to say so
   searched = 0;
   results = [];
-  seen.clear();
   shown = 0;
   if (!(await searchGroup(token, query, filters))) return;
-  while (results.length < PAGE_SIZE && pending.length && instances.length < 3) {
-    if (!(await searchGroup(token, query, filters))) return; // few results so far: the next groups, a few
+  while (!results.length && pending.length && instances.length < 3) {
+    if (!(await searchGroup(token, query, filters))) return; // nothing yet: the next groups, a few
   }
   list.replaceChildren();
   describe(query);
@@ -244,6 +254,7 @@ async function showMore() {
 async function main() {
   try {
     engine = await openSearch(bundle.href, siteRoot);
+    warm = engine.open({ excerptLength: 40 });
   } catch (error) {
     status.textContent = "搜索索引尚未生成，暂时无法搜索。请从首页按目录和领域浏览。";
     return;

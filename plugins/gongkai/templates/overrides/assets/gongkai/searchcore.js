@@ -2,8 +2,11 @@
 // match, read from the route files, then their Pagefind indexes merged into the site-wide bundle, a few at
 // a time, so that a first query loads one catalogue's index and not the province's.
 
-const FIRST_BATCH = 400; // entries searched before the first results are shown (one county's catalogue at most)
-const LATER_BATCH = 3000;
+// Entries searched together: the first group is one catalogue (or a few small ones), each later group up to
+// four times the one before. A catalogue's index costs about 25 KB for a query, a county's too.
+const FIRST_GROUP = 200;
+const LARGEST_GROUP = 4000;
+const PAGES = "_pages"; // the hand-written pages' part (searchshards.PAGES)
 const SPLIT = /[\s\p{P}\p{S}]+/u;
 const HAN = /\p{Script=Han}/u;
 
@@ -75,6 +78,7 @@ class ShardedSearch {
       }
     }
     let found = this.shards.filter((shard, i) => (!bits || bits[i >> 3] & (1 << (i & 7))) && (!catalogue || shard.name === catalogue));
+    found = [...found.filter((s) => s.slug !== PAGES), ...found.filter((s) => s.slug === PAGES)]; // entries first
     const mine = found.find((s) => s.slug === own);
     if (mine) {
       const family = (s) => s !== mine && (s.slug === mine.parent || s.parent === mine.slug || (mine.parent && s.parent === mine.parent));
@@ -89,7 +93,7 @@ class ShardedSearch {
     let group = [];
     let size = 0;
     for (const shard of shards) {
-      const limit = out.length ? LATER_BATCH : FIRST_BATCH;
+      const limit = Math.min(FIRST_GROUP * 4 ** out.length, LARGEST_GROUP);
       if (group.length && size + shard.entries > limit) {
         out.push(group);
         group = [];
@@ -102,19 +106,25 @@ class ShardedSearch {
     return out;
   }
 
-  // A Pagefind instance over the hand-written pages and these catalogues (the WebAssembly is the bundle's).
-  async instance(shards, options = {}) {
+  // A Pagefind instance over the hand-written pages (its WebAssembly and worker start loading now), to which
+  // merge() adds catalogues.
+  open(options = {}) {
     const instance = this.pagefind.createInstance({ basePath: this.base.pathname, baseUrl: this.siteRoot, ...options });
-    await instance.options({ baseUrl: this.siteRoot, ...options });
+    instance.options({ baseUrl: this.siteRoot, ...options });
+    instance.init();
+    return instance;
+  }
+
+  async merge(instance, shards, options = {}) {
     await Promise.all(shards.map((shard) => instance.mergeIndex(new URL(`c/${shard.slug}/`, this.base).pathname,
-      { baseUrl: `${this.siteRoot}${shard.slug}/`, ...options })));
+      { baseUrl: `${this.siteRoot}${shard.base}`, ...options })));
     return instance;
   }
 
   // The data of every result in every catalogue that can hold a match, at once: for tests and small sites.
   async searchAll(query, filters = {}) {
     const shards = await this.route(query, { catalogue: filters["目录"] });
-    const instance = await this.instance(shards);
+    const instance = await this.merge(this.open(), shards);
     const search = await instance.search(query || null, { filters });
     const data = await Promise.all(search.results.map((r) => r.data()));
     await instance.destroy();
