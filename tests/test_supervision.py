@@ -261,3 +261,40 @@ def test_calendars_parse_back_with_the_coming_deadlines(supervised: Repo, tmp_pa
     assert [str(e["summary"]) for e in icalendar.Calendar.from_ical(department.read_bytes()).walk("VEVENT")] == [
         "公开截止：2024年临时救助（临时救助）"]
     assert (site / "jiandu/bumen/xian-cai-zheng-ju.ics").is_file()
+
+
+def test_domain_and_department_pages_cap_their_lists_and_catalogue_pages_do_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At province scale a domain's or department's lists run to tens of thousands; its page lists the first
+    LIST_LIMIT of each state and says where the rest are, while each catalogue's page lists all of its own."""
+    from conftest import PROJECT
+    from gongkai import dashboard
+    from gongkai.render import render
+    from gongkai.schema import load_schemas
+    from gongkai.supervision import supervise
+
+    layout = Layout(PROJECT)
+    repo = validate(layout).repository
+    supervision = supervise(repo, dt.date(2024, 6, 30))
+    monkeypatch.setattr(dashboard, "LIST_LIMIT", 2)
+    specs = dashboard.dashboard_pages(repo, supervision, {})
+    schemas = load_schemas(layout.schema)
+
+    def shown(spec, state: str) -> tuple[int, str]:
+        html = render(spec, page_url="jiandu/x/", schemas=schemas, edit_url=None, repo_url="", new_file_url="",
+                      today=supervision.as_of, check=None)
+        section = html.split(f'id="{dashboard.ANCHORS[state]}"', 1)[1].split("</section>", 1)[0]
+        return section.count("<li>"), section
+
+    capped = [s for s in specs if s.kind == "supervision_scope" and s.context["list_limit"]]
+    full = [s for s in specs if s.kind == "supervision_scope" and not s.context["list_limit"]]
+    checked = 0
+    for spec in capped + full:
+        for state in ("overdue", "due", "unknown"):
+            total = len(spec.context["view"].in_state(state))
+            count, section = shown(spec, state)
+            if spec in capped and total > 2:
+                assert count == 2 and f"这里列出前 2 个，共 {total} 个" in section
+                checked += 1
+            else:
+                assert count == total and "这里列出前" not in section
+    assert checked, "no domain or department page of the sample data has more than two entries in a state"
