@@ -8,6 +8,7 @@ import logging
 import os
 import posixpath
 import shutil
+import subprocess
 import tempfile
 import time
 from collections import Counter
@@ -23,7 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import linkcheck, search, searchshards
+from . import linkcheck, rebuild, search, searchshards
 from .clock import build_time
 from .contribute import form_assets
 from .dashboard import INDEX_SRC as SUPERVISION_SRC
@@ -49,9 +50,9 @@ from .render import OVERRIDES, render, render_template
 from .repocheck import site_links
 from .schema import load_schemas
 from .stages import Stopwatch
-from .supervision import EntryCheck, Supervision, supervise
+from .supervision import EntryCheck, Supervision, department_slugs, supervise
 from .urlcheck import read_results
-from .validate import validate
+from .validate import FileCache, validate
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -94,11 +95,20 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.supervision: Supervision | None = None
         self.checks: dict[str, EntryCheck] = {}
         self.command = ""
+        self.dirty = False
+        self.file_cache: FileCache = {}
+        self.previous: Repository | None = None
+        """`mkdocs serve`: the last build's model, its history and the commit it was read at, kept across rebuilds."""
+        self.history_at = ""
+        self.quick: set[str] | None = None
+        """The entries a `mkdocs serve --dirty` rebuild regenerates the pages of; None builds everything."""
         self.final_site = ""
         """Where `mkdocs build` was asked to write; the build goes to a staging folder beside it until it passed."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+        self.command, self.dirty = command, dirty
+        if command == "serve" and dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(rebuild.QuietDirtyWarning())
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.repository, self.specs, self.linked = None, {}, {}  # the plugin object survives `mkdocs serve` rebuilds
@@ -116,21 +126,27 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.layout = Layout(Path(self.config.root or Path(config.config_file_path).parent))
         self.clock = Stopwatch()
         with self.clock.stage("validate"):
-            result = validate(self.layout)
+            result = validate(self.layout, cache=self.file_cache if self.command == "serve" else None)
         for problem in result.problems:
             if problem.severity == "warning":  # shown, not fatal: `mkdocs build --strict` fails on log warnings
                 log.info("gongkai: %s", problem.text())
         if not result.ok or result.repository is None:
             raise PluginError("数据检查未通过，构建已取消：\n" + format_text(result.problems))
         self.repository = result.repository
+        self.quick = rebuild.changed_entries(self.previous, self.repository) if self.command == "serve" and self.dirty else None
         self.schemas = load_schemas(self.layout.schema)
-        self.history = NO_HISTORY
         if self.config.history:
-            try:
-                with self.clock.stage("history"):
-                    self.history = read_history(self.layout.root, self.schemas["entry"])
-            except HistoryError as exc:
-                raise PluginError(f"无法读取变更记录，构建已取消：{exc}") from exc
+            at = head_commit(self.layout.root) if self.command == "serve" else ""
+            if not at or at != self.history_at:
+                self.quick = None  # a new commit: the history pages change too
+                try:
+                    with self.clock.stage("history"):
+                        self.history = read_history(self.layout.root, self.schemas["entry"])
+                except HistoryError as exc:
+                    raise PluginError(f"无法读取变更记录，构建已取消：{exc}") from exc
+                self.history_at = at
+        else:
+            self.history = NO_HISTORY
         log.info("gongkai: %d 个领域，%d 个目录，%d 个事项", len(self.repository.domains),
                  len(self.repository.catalogues), len(self.repository.entries))
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
@@ -155,7 +171,13 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         with self.clock.stage("page specs"):
             reports = build_reports(self.repository, self.supervision, self.history, county)
             specs = [*build_pages(self.repository, self.history), *dashboard_pages(self.repository, self.supervision, reports)]
-        poured = {"entry", "removed"} if self.config.fast_pages else set()
+        if self.quick is not None:
+            departments = department_slugs(self.supervision.departments())
+            specs = rebuild.affected(specs, self.quick, self.repository,
+                                     {i: departments[c.department] for i, c in self.checks.items() if c.department in departments})
+            log.info("gongkai: 只重新生成改动涉及的 %d 个页面（%d 个事项有改动）；搜索索引、链接检查和报表在下次完整构建时更新",
+                     len(specs), len(self.quick))
+        poured = {"entry", "removed"} if self.config.fast_pages and self.quick is None else set()
         for spec in specs:
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"docs/{spec.src_uri} 与自动生成的页面重名。请把这个手写页面改名或移到其他文件夹。")
@@ -172,16 +194,18 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             if spec.kind in poured:
                 self.prototypes[spec.src_uri] = spec.kind
             files.append(file)
-        with self.clock.stage("feeds, calendars, reports"):
-            outputs = history_outputs(self.history, config.use_directory_urls)
-            if self.history.available:
-                outputs |= feed_outputs(self.repository, self.history, config.site_url or "http://localhost/", config.use_directory_urls)
-            texts = [e.title for e in self.repository.entries] + [e.l1 for e in self.repository.entries]
-            outputs |= form_assets(self.schemas["entry"].document, texts)
-            outputs |= dashboard_files(self.repository, self.supervision, reports, site_url=config.site_url or "http://localhost/",
-                                       directory_urls=config.use_directory_urls, stamp=self.built)
-        for path, content in outputs.items():
-            files.append(File.generated(config, path, content=content))
+        if self.quick is None:  # a quick rebuild leaves these as the last full build wrote them
+            with self.clock.stage("feeds, calendars, reports"):
+                outputs = history_outputs(self.history, config.use_directory_urls)
+                if self.history.available:
+                    outputs |= feed_outputs(self.repository, self.history, config.site_url or "http://localhost/",
+                                            config.use_directory_urls)
+                texts = [e.title for e in self.repository.entries] + [e.l1 for e in self.repository.entries]
+                outputs |= form_assets(self.schemas["entry"].document, texts)
+                outputs |= dashboard_files(self.repository, self.supervision, reports, site_url=config.site_url or "http://localhost/",
+                                           directory_urls=config.use_directory_urls, stamp=self.built)
+            for path, content in outputs.items():
+                files.append(File.generated(config, path, content=content))
         self.linked = site_page_entries(self.repository)
         for page in self.repository.site_pages.values():
             own = files.get_file_from_path(page.path)
@@ -354,14 +378,14 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.bulk:
             with self.clock.stage("entry pages into the shell"):
                 self._pour(config)
-        if self.config.search:
+        if self.config.search and self.quick is None:
             try:
                 with self.clock.stage("pagefind"):
                     shards = self._index_for_search(config)
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc)) from exc
             log.info("gongkai: 搜索索引 %d 份（每个目录一份，网站页面一份），共 %d 个页面", len(shards), sum(s.entries for s in shards))
-        if self.config.check_links:
+        if self.config.check_links and self.quick is None:
             with self.clock.stage("link check"):
                 site = linkcheck.Site.read(Path(config.site_dir), urlsplit(config.site_url or "/").path or "/", links_only=True,
                                            known=self.scanned)
@@ -376,6 +400,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.final_site:
             publish(Path(config.site_dir), Path(self.final_site))
             log.info("gongkai: 全部检查通过，网站已写入 %s", self.final_site)
+        self.previous = self.repository
         log.info("gongkai: 用时 %s", "，".join(self.clock.lines()))
         self.clock.write(os.environ.get("GONGKAI_TIMINGS"))
 
@@ -391,6 +416,13 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             server.watch(str(self.layout.data))
             server.watch(str(self.layout.schema))
         return server
+
+
+def head_commit(root: Path) -> str:
+    """The commit checked out, or '' outside git: `mkdocs serve` reads the history again only when it moved."""
+    proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"], capture_output=True,
+                          text=True, check=False)
+    return proc.stdout.strip()
 
 
 def staging_dir(site_dir: str) -> str:

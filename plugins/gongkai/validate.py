@@ -104,7 +104,25 @@ def _check_files(layout: Layout, files: list[Path], schemas: SchemaSet, today: d
     return in_parallel(_check_some, files, layout, schemas, today, len(files) >= PARALLEL_FROM, minimum=PARALLEL_FROM)
 
 
-def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None = None) -> Result:
+FileCache = dict[str, tuple[tuple[int, int, dt.date], _CheckedFile]]
+"""Path -> (modification time, size, day checked) and the file's own check: `mkdocs serve` keeps one across
+rebuilds, so that an edit re-reads the edited file only."""
+
+
+def _check_with(cache: FileCache, layout: Layout, files: list[Path], schemas: SchemaSet, today: dt.date) -> list[_CheckedFile]:
+    keys = {}
+    for file in files:
+        stat = file.stat()
+        keys[str(file)] = (stat.st_mtime_ns, stat.st_size, today)
+    stale = [f for f in files if cache.get(str(f), (None,))[0] != keys[str(f)]]
+    for file, checked in zip(stale, _check_files(layout, stale, schemas, today), strict=True):
+        cache[str(file)] = (keys[str(file)], checked.slim())
+    for gone in cache.keys() - keys.keys():
+        del cache[gone]
+    return [cache[str(f)][1] for f in files]
+
+
+def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None = None, cache: FileCache | None = None) -> Result:
     today = today or china_today()
     schemas = load_schemas(layout.schema)
     problems: list[Problem] = []
@@ -114,7 +132,8 @@ def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None
 
     problems.extend(tree_problems(layout))
     files = [f for f in discover(layout.data) if not f.is_symlink()]  # links: reported by tree_problems, never read
-    for checked_file in _check_files(layout, files, schemas, today):
+    checked_files = _check_files(layout, files, schemas, today) if cache is None else _check_with(cache, layout, files, schemas, today)
+    for checked_file in checked_files:
         problems.extend(checked_file.problems)
         if checked_file.place is None:
             continue
