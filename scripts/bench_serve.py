@@ -60,12 +60,18 @@ def main(argv: list[str] | None = None) -> int:
         entry = sorted((root / "data" / "catalogues" / "bench-0000").glob("*/*.yml"))[0]
         page = f"bench-0000/{entry.parent.name}/{entry.stem}/"
         port = free_port()
+        log = Path(tmp) / "serve.log"
         started = time.perf_counter()
+        stream = open(log, "w", encoding="utf-8")  # noqa: SIM115 - the server writes to it until terminated below
         server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--strict",
                                    "-a", f"127.0.0.1:{port}"], cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                  stdout=stream, stderr=subprocess.STDOUT, text=True)
         try:
-            base = f"http://127.0.0.1:{port}/"
+            while "Serving on http" not in log.read_text(encoding="utf-8"):
+                if server.poll() is not None or time.perf_counter() - started > 1800:
+                    raise SystemExit(log.read_text(encoding="utf-8")[-3000:])
+                time.sleep(0.2)
+            base = log.read_text(encoding="utf-8").split("Serving on ", 1)[1].split()[0]  # with site_url's path
             text = entry.read_text(encoding="utf-8")
             title = next(line for line in text.splitlines() if line.startswith("title: "))
             first = wait_for(base + page, "data-pagefind-body", 1800)
@@ -82,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(1)
         finally:
             server.terminate()
-            _, errors = server.communicate(timeout=60)
+            server.wait(timeout=60)
+            stream.close()
+        errors = log.read_text(encoding="utf-8")
     print(f"{args.entries} entries: first build served after {first_build:.1f} s (page up {first:.1f} s after start)")
     for n, figures in enumerate(seconds, 1):
         print(f"edit {n}: entry page shows it after {figures['entry_page_s']} s, its catalogue page after "

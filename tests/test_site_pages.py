@@ -197,3 +197,14 @@ def test_data_warnings_are_shown_but_do_not_fail_a_strict_build(site_repo: Repo,
     proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode == 0, proc.stderr
     assert "警告：政府网站应使用 https" in proc.stderr and "零宽字符" in proc.stderr
+
+
+def test_the_changes_pager_links_the_ends_and_the_neighbours_only() -> None:
+    """A province's history has thousands of pages of changes: each links to a dozen of them, not to all."""
+    from gongkai.pages import pager
+
+    assert pager(1, 1) == [1]
+    assert pager(3, 5) == [1, 2, 3, 4, 5]
+    assert pager(50, 1000) == [1, None, 47, 48, 49, 50, 51, 52, 53, None, 1000]
+    assert pager(1000, 1000) == [1, None, 997, 998, 999, 1000]
+    assert all(len(pager(n, 5000)) <= 11 for n in range(1, 5001, 97))

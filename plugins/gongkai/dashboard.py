@@ -77,7 +77,9 @@ def build_reports(repo: Repository, supervision: Supervision, history: History, 
     return {kind: build_report(repo, history, supervision, kind, scope) for kind in PERIODS}
 
 
-def dashboard_pages(repo: Repository, supervision: Supervision, reports: dict[str, Report]) -> list[PageSpec]:
+def dashboard_pages(repo: Repository, supervision: Supervision, reports: dict[str, Report],
+                    wanted: Callable[[str], bool] | None = None) -> list[PageSpec]:
+    """The dashboard's pages; `wanted` (src -> bool) leaves out the scope pages a quick rebuild keeps as they were."""
     slugs = department_slugs(supervision.departments())
     common = {"as_of": supervision.as_of, "links_checked": supervision.links_checked, "anchors": ANCHORS}
     pages = [PageSpec(INDEX_SRC, "监督", "supervision", {
@@ -91,6 +93,8 @@ def dashboard_pages(repo: Repository, supervision: Supervision, reports: dict[st
     })]
     ordered = catalogues_in_order(repo)
     for catalogue in ordered:
+        if wanted and not wanted(catalogue_scope_src(catalogue.slug)):
+            continue
         view = supervision.select(catalogue=catalogue.slug)
         domains = view.present("domain")
         rows = [ScopeRow(d.name, "", view.select(domain=d.slug).figures()) for d in repo.domains_in_order if d.slug in domains]
@@ -100,6 +104,8 @@ def dashboard_pages(repo: Repository, supervision: Supervision, reports: dict[st
             "ics": ics_path(src), "catalogue": catalogue, "catalogues": repo.catalogues, "list_limit": None,
         }))
     for domain in repo.domains_in_order:
+        if wanted and not wanted(domain_scope_src(domain.slug)):
+            continue
         view = supervision.select(domain=domain.slug)
         present = view.present("catalogue")
         rows = [ScopeRow(c.name, catalogue_scope_src(c.slug), view.select(catalogue=c.slug).figures())
@@ -109,6 +115,8 @@ def dashboard_pages(repo: Repository, supervision: Supervision, reports: dict[st
             "catalogue": None, "catalogues": repo.catalogues, "list_limit": LIST_LIMIT,
         }))
     for department, slug in slugs.items():
+        if wanted and not wanted(department_scope_src(slug)):
+            continue
         view = supervision.select(department=department)
         present = view.present("catalogue")
         rows = [ScopeRow(c.name, catalogue_scope_src(c.slug), view.select(catalogue=c.slug).figures())

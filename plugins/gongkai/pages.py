@@ -56,6 +56,18 @@ def entry_src(entry: Entry) -> str:
     return f"{entry.catalogue}/{entry.domain}/{entry.slug}.md"
 
 
+def pager(number: int, total: int, near: int = 3) -> list[int | None]:
+    """The page numbers a pager links to: the first, the last and those near this one, None for a gap (a
+    province's history runs to thousands of pages, each would otherwise link to all the others)."""
+    shown = sorted({1, total, *range(max(1, number - near), min(total, number + near) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
 def catalogue_src(slug: str) -> str:
     return f"{slug}/index.md"
 
@@ -187,10 +199,11 @@ def build_pages(repo: Repository, history: History = NO_HISTORY) -> list[PageSpe
         PageSpec(FIELDS_SRC, "字段说明", "fields", {}),
     ]
     total = max(1, -(-len(rows) // CHANGES_PER_PAGE))
+    sources = [changes_src(n) for n in range(1, total + 1)]
     for number in range(1, total + 1):
         pages.append(PageSpec(changes_src(number), "最近更新" if number == 1 else f"最近更新（第 {number} 页）", "changes", {
             "rows": rows[(number - 1) * CHANGES_PER_PAGE : number * CHANGES_PER_PAGE],
-            "number": number, "total": total, "pages": [changes_src(n) for n in range(1, total + 1)], **trail,
+            "number": number, "total": total, "pages": sources, "pager": pager(number, total), **trail,
         }))
     for catalogue in catalogues:
         sections = [(d, repo.in_catalogue(catalogue.slug, d.slug)) for d in domains]

@@ -168,13 +168,17 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         docs_dir = Path(config.docs_dir)
         assert self.supervision is not None
         county = next((c.government for c in catalogues_in_order(self.repository) if not c.parent), config.site_name)
-        with self.clock.stage("page specs"):
-            reports = build_reports(self.repository, self.supervision, self.history, county)
-            specs = [*build_pages(self.repository, self.history), *dashboard_pages(self.repository, self.supervision, reports)]
+        scopes = None
         if self.quick is not None:
             departments = department_slugs(self.supervision.departments())
-            specs = rebuild.affected(specs, self.quick, self.repository,
-                                     {i: departments[c.department] for i, c in self.checks.items() if c.department in departments})
+            scopes = rebuild.scope_pages(self.quick, self.repository, {i: departments[c.department] for i, c in self.checks.items()
+                                                                       if c.department in departments})
+        with self.clock.stage("page specs"):
+            reports = {} if scopes is not None else build_reports(self.repository, self.supervision, self.history, county)
+            specs = [*build_pages(self.repository, self.history),
+                     *dashboard_pages(self.repository, self.supervision, reports, None if scopes is None else scopes.__contains__)]
+        if self.quick is not None and scopes is not None:
+            specs = rebuild.affected(specs, self.quick, self.repository, scopes)
             log.info("gongkai: 只重新生成改动涉及的 %d 个页面（%d 个事项有改动）；搜索索引、链接检查和报表在下次完整构建时更新",
                      len(specs), len(self.quick))
         poured = {"entry", "removed"} if self.config.fast_pages and self.quick is None else set()

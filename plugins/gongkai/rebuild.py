@@ -35,14 +35,19 @@ def changed_entries(previous: Repository | None, current: Repository) -> set[str
     return {entry_id for entry_id, entry in new.items() if entry != old[entry_id]}
 
 
-def affected(specs: list[PageSpec], changed: set[str], repo: Repository, departments: dict[str, str]) -> list[PageSpec]:
-    """The pages to regenerate when these entries changed; `departments` maps an entry id to its department's
-    page slug (supervision)."""
+def scope_pages(changed: set[str], repo: Repository, departments: dict[str, str]) -> set[str]:
+    """The dashboard's pages of the catalogues, domains and departments of these entries; `departments` maps an
+    entry id to its department's page slug."""
+    entries = [e for e in repo.entries if e.id in changed]
+    return ({catalogue_scope_src(e.catalogue) for e in entries} | {domain_scope_src(e.domain) for e in entries}
+            | {department_scope_src(departments[e.id]) for e in entries if e.id in departments})
+
+
+def affected(specs: list[PageSpec], changed: set[str], repo: Repository, scopes: set[str]) -> list[PageSpec]:
+    """The pages to regenerate when these entries changed (`scopes`: their dashboard pages, scope_pages)."""
     entries = [e for e in repo.entries if e.id in changed]
     catalogues = {e.catalogue for e in entries}
     domains = {e.domain for e in entries}
-    scopes = ({catalogue_scope_src(c) for c in catalogues} | {domain_scope_src(d) for d in domains}
-              | {department_scope_src(departments[e.id]) for e in entries if e.id in departments})
 
     def shows(spec: PageSpec) -> bool:
         if spec.kind not in PER_ENTRY_KINDS:
