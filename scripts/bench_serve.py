@@ -97,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{figures['catalogue_page_s']} s (target: under 3 s)")
     quick = [line for line in errors.splitlines() if "只重新生成" in line]
     print(f"quick rebuilds logged: {len(quick)}" + (f" ({quick[-1].split('gongkai: ', 1)[-1]})" if quick else ""))
+    lines = errors.splitlines()
+    for marker in ("gongkai: 用时", "Documentation built in", "Detected file changes"):
+        last = [line for line in lines if marker in line]
+        if last:
+            print("  last", last[-1].split("-  ", 1)[-1])
     if args.json:
         args.json.write_text(json.dumps({"entries": args.entries, "first_build_s": round(first_build, 1), "edits": seconds},
                                         ensure_ascii=False, indent=2), encoding="utf-8")

@@ -176,8 +176,9 @@ def references(repo: Repository) -> dict[str, list[SitePage]]:
     return by_entry
 
 
-def build_pages(repo: Repository, history: History = NO_HISTORY) -> list[PageSpec]:
-    """Every generated page: home, search, changes, one per catalogue, domain, entry and removed entry."""
+def build_pages(repo: Repository, history: History = NO_HISTORY, entries: set[str] | None = None) -> list[PageSpec]:
+    """Every generated page: home, search, changes, one per catalogue, domain, entry and removed entry; with
+    `entries`, the pages of those entries only and none of removed ones (a quick `mkdocs serve` rebuild)."""
     catalogues = catalogues_in_order(repo)
     domains = repo.domains_in_order
     counts: dict[str, int] = defaultdict(int)
@@ -222,6 +223,8 @@ def build_pages(repo: Repository, history: History = NO_HISTORY) -> list[PageSpe
             "domain": domain, "groups": groups, "count": counts[domain.slug],
         }))
     for entry in repo.entries:
+        if entries is not None and entry.id not in entries:
+            continue
         pages.append(PageSpec(entry_src(entry), entry.title, "entry", {
             "entry": entry,
             "catalogue": repo.catalogues[entry.catalogue],
@@ -231,7 +234,7 @@ def build_pages(repo: Repository, history: History = NO_HISTORY) -> list[PageSpe
             "history": history.of(entry.id),
             **trail,
         }))
-    for entry_history in removed:
+    for entry_history in removed if entries is None else ():
         catalogue_slug, domain_slug, _ = entry_history.entry_id.split("/")
         pages.append(PageSpec(entry_id_src(entry_history.entry_id), f"{_title(entry_history)}（已撤销）", "removed", {
             "history": entry_history,

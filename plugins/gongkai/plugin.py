@@ -158,7 +158,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             shutil.rmtree(config.site_dir, ignore_errors=True)
         with self.clock.stage("supervision"):
             results = read_results(self.layout.root / self.config.url_results)
-            self.supervision = supervise(self.repository, self.built.date(), results)
+            self.supervision = supervise(self.repository, self.built.date(), results,
+                                         previous=self.supervision if self.quick is not None else None)
             self.checks = self.supervision.by_entry()
         return config
 
@@ -175,7 +176,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                                                                        if c.department in departments})
         with self.clock.stage("page specs"):
             reports = {} if scopes is not None else build_reports(self.repository, self.supervision, self.history, county)
-            specs = [*build_pages(self.repository, self.history),
+            specs = [*build_pages(self.repository, self.history, self.quick),
                      *dashboard_pages(self.repository, self.supervision, reports, None if scopes is None else scopes.__contains__)]
         if self.quick is not None and scopes is not None:
             specs = rebuild.affected(specs, self.quick, self.repository, scopes)

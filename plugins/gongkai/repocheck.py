@@ -32,18 +32,17 @@ def tree_problems(layout: Layout) -> list[Problem]:
         if top.is_symlink():
             problems.append(_link_problem(layout, top))
             continue
-        for current, dirs, files in os.walk(top):
-            here = Path(current)
-            for name in sorted(dirs + files):
-                path = here / name
-                if path.is_symlink():
-                    problems.append(_link_problem(layout, path))
-            dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink())
-            if top == layout.data and ".git" in (*dirs, *files):
+        folders = [top] if top.is_dir() else []
+        while folders:  # scandir knows links from the listing: no call per file
+            here = folders.pop(0)
+            listing = sorted(os.scandir(here), key=lambda e: e.name)
+            problems.extend(_link_problem(layout, Path(e.path)) for e in listing if e.is_symlink())
+            if top == layout.data and any(e.name == ".git" for e in listing):
                 problems.append(Problem(layout.relative(here / ".git"), 1, 1, FILE_FIELD,
                                         f"{layout.relative(here)}/ 是一个 git 子模块（或嵌套的仓库），data/ 下不能有子模块："
                                         "它的内容不会出现在修改请求里，审核人看不到。请把其中的数据文件直接复制进来，删除子模块。"))
-                dirs[:] = [d for d in dirs if d != ".git"]
+            folders[:0] = [Path(e.path) for e in listing
+                           if e.is_dir(follow_symlinks=False) and not (top == layout.data and e.name == ".git")]
     gitmodules = layout.root / ".gitmodules"
     if gitmodules.is_file():
         for number, line in enumerate(gitmodules.read_text(encoding="utf-8", errors="replace").splitlines(), 1):

@@ -131,14 +131,23 @@ def department_slugs(departments: list[str]) -> dict[str, str]:
     return slugs
 
 
-def supervise(repo: Repository, as_of: dt.date, results: Mapping[str, UrlResult] | None = None) -> Supervision:
+def supervise(repo: Repository, as_of: dt.date, results: Mapping[str, UrlResult] | None = None,
+              previous: Supervision | None = None) -> Supervision:
+    """Every entry's check as of a day. `previous` (the last build's, same site pages: a quick `mkdocs serve`
+    rebuild) lends the checks of the entries that did not change."""
     broken_by_entry: dict[str, list[BrokenLink]] = {}
     for link in broken_links(repo, dict(results or {})):
         broken_by_entry.setdefault(link.entry_id, []).append(link)
-    checks = tuple(
-        EntryCheck(entry, department_of(entry.subject), assess(_dated(entry, repo), as_of), tuple(broken_by_entry.get(entry.id, ())))
-        for entry in repo.entries
-    )
+    earlier = {c.entry.id: c for c in previous.checks} if previous is not None and previous.as_of == as_of else {}
+
+    def check(entry: Entry) -> EntryCheck:
+        broken = tuple(broken_by_entry.get(entry.id, ()))
+        old = earlier.get(entry.id)
+        if old is not None and old.broken == broken and old.entry == entry:
+            return old
+        return EntryCheck(entry, department_of(entry.subject), assess(_dated(entry, repo), as_of), broken)
+
+    checks = tuple(check(entry) for entry in repo.entries)
     return Supervision(as_of, tuple(standard_statuses(repo)), checks, links_checked=bool(results))
 
 
