@@ -59,7 +59,10 @@ def chrome(width: int = 1280, height: int = 900):
     return driver
 
 
-SEARCH_JS = """
+def engine_script(body: str) -> str:
+    """An async script for execute_async_script with `engine` (searchcore.js opened on the search page's own
+    bundle) and `queries` (the first argument) in scope; `body` returns what the test gets back."""
+    return """
 const done = arguments[arguments.length - 1];
 const queries = arguments[0];
 (async () => {
@@ -67,13 +70,15 @@ const queries = arguments[0];
   const bundle = new URL(form.dataset.pagefind, document.baseURI);
   const core = await import(new URL("searchcore.js", document.querySelector('script[src$="/search.js"]').src).href);
   const engine = await core.openSearch(bundle.href, new URL("../", bundle).pathname);
-  const out = {};
-  for (const q of queries) {
-    out[q] = (await engine.searchAll(q)).map((d) => d.url);
-  }
-  return out;
+""" + body + """
 })().then(done, (error) => done({ error: String(error) }));
 """
+
+
+SEARCH_JS = engine_script("""
+  const out = {};
+  for (const q of queries) out[q] = (await engine.searchAll(q)).map((d) => d.url);
+  return out;""")
 
 
 def search_urls(driver, site_url: str, queries: list[str]) -> dict[str, list[str]]:

@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.select import Select
 
-from browser import chrome, search_urls, wait_for
+from browser import chrome, engine_script, search_urls, wait_for
 from conftest import PROJECT
 from search_quality import must_hit, normalize, page_parts, page_texts, score
 
@@ -85,18 +85,10 @@ def test_pagefind_finds_every_page_containing_each_query(desktop, site_url: str,
     assert mean_precision >= 0.78
 
 
-ROUTE_JS = """
-const done = arguments[arguments.length - 1];
-(async () => {
-  const form = document.getElementById("gk-search");
-  const bundle = new URL(form.dataset.pagefind, document.baseURI);
-  const core = await import(new URL("searchcore.js", document.querySelector('script[src$="/search.js"]').src).href);
-  const engine = await core.openSearch(bundle.href, new URL("../", bundle).pathname);
+ROUTE_JS = engine_script("""
   const out = {};
-  for (const q of arguments[0]) out[q] = (await engine.route(q)).map((s) => s.slug);
-  return out;
-})().then(done, (error) => done({ error: String(error) }));
-"""
+  for (const q of queries) out[q] = (await engine.route(q)).map((s) => s.slug);
+  return out;""")
 
 
 def test_router_in_the_browser_names_every_catalogue_holding_the_query(desktop, site_url: str, sample_site: Path) -> None:
