@@ -138,23 +138,31 @@ async function renderMore() {
   updateMore();
 }
 
+// What is left to search, in words: " 12 个目录", " 12 个目录和网站页面", "网站页面".
+function leftToSearch() {
+  const left = pending.flat();
+  const catalogues = left.filter((shard) => shard.slug !== "_pages").length;
+  const pages = left.length > catalogues ? "网站页面" : "";
+  return catalogues ? ` ${catalogues} 个目录${pages ? "和" + pages : ""}` : pages;
+}
+
 function updateMore() {
-  const left = pending.reduce((n, group) => n + group.length, 0);
+  const left = leftToSearch();
   more.hidden = shown >= results.length && !left;
-  more.textContent = shown < results.length ? "显示更多结果" : `在其余 ${left} 个目录中继续搜索`;
+  more.textContent = shown < results.length ? "显示更多结果" : `在其余${left}中继续搜索`;
 }
 
 function describe(query) {
   const exact = results.filter((r) => r.exact).length;
   const related = results.length - exact;
-  const left = pending.reduce((n, group) => n + group.length, 0);
+  const left = leftToSearch();
   const wanted = normalize(query);
   let text;
   if (!results.length) text = left ? "目前搜索过的目录中没有找到结果" : "没有找到结果，请换个关键词或减少筛选条件。";
   else if (!wanted) text = `找到 ${results.length} 个结果`;
   else if (exact) text = `找到 ${exact} 个包含“${query}”的结果${related ? `，另有 ${related} 个可能相关的结果` : ""}`;
   else text = `没有完全包含“${query}”的结果，以下是 ${related} 个可能相关的结果`;
-  if (left) text += `（已搜索 ${searched} 个目录，另有 ${left} 个目录可能有结果，可点“在其余目录中继续搜索”）`;
+  if (left) text += `（已搜索 ${searched} 个目录，另有${left}可能有结果，可点“继续搜索”）`;
   status.textContent = text;
   list.dataset.exact = String(exact);
 }
@@ -183,7 +191,7 @@ async function searchGroup(token, query, filters) {
   const hasExact = checked.some((r) => r.exact);
   added.forEach((r) => { r.groupHasExact = hasExact; });
   if (searched && added.length) added[0].groupTitle = `以下是其他 ${group.length} 个目录中的结果`;
-  searched += group.length;
+  searched += group.filter((shard) => shard.slug !== "_pages").length;
   results.push(...added);
   return true;
 }
