@@ -70,3 +70,18 @@ def test_entry_pages_poured_into_the_shell_equal_the_theme_rendered_ones(tmp_pat
         if name.endswith(".gz"):
             a, b = gzip.decompress(a), gzip.decompress(b)
         assert a == b, name
+
+
+def test_a_site_without_directory_urls_links_its_history_files_and_indexes_its_entries(site_repo: Repo, tmp_path: Path) -> None:
+    import json
+
+    config = site_repo.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8")
+    site = tmp_path / "site"
+    proc = mkdocs_build(config, site)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    page = (site / "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang.html").read_text(encoding="utf-8")
+    assert 'href="zuidi-shenghuo-baozhang.history.json"' in page
+    assert (site / "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang.history.json").is_file()
+    entry = json.loads((site / "pagefind/c/test-xian/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert sum(language["page_count"] for language in entry["languages"].values()) == 1

@@ -351,8 +351,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         counts = Counter(e.catalogue for e in self.repository.entries)
         shards = [searchshards.Shard(c.slug, c.name, c.parent, counts[c.slug], f"{c.slug}/")
                   for c in catalogues_in_order(self.repository) if counts[c.slug]]
-        parts = [search.Part(site_dir / s.slug, searchshards.ENTRY_PAGES, bundle / searchshards.SHARDS_DIR / s.slug)
-                 for s in shards]
+        glob = searchshards.entry_pages(config.use_directory_urls)
+        parts = [search.Part(site_dir / s.slug, glob, bundle / searchshards.SHARDS_DIR / s.slug) for s in shards]
         own = [f.dest_uri for f in self.files.documentation_pages() if f.src_uri not in self.specs]
         if own:
             shards.append(searchshards.Shard(searchshards.PAGES, "网站页面", "", len(own), ""))

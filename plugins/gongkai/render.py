@@ -50,7 +50,8 @@ def render_template(name: str, *, page_url: str, schemas: SchemaSet, directory_u
     def label(*path: str | int) -> str:
         return schemas["entry"].label(path)
 
-    return environment().get_template(name).render(link=link, label=label, schemas=schemas, **context)
+    return environment().get_template(name).render(link=link, label=label, schemas=schemas, directory_urls=directory_urls,
+                                                    **context)
 
 
 def render(spec: PageSpec, *, page_url: str, schemas: SchemaSet, directory_urls: bool = True, **extra: Any) -> str:

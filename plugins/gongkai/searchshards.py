@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 SHARDS_DIR = "c"
 PAGES = "_pages"
 """The hand-written pages' part (no catalogue slug starts with an underscore)."""
-ENTRY_PAGES = "*/*/index.html"
-"""A catalogue's entry pages, in its folder of the site."""
+def entry_pages(directory_urls: bool) -> str:
+    """A catalogue's entry pages, in its folder of the site (<domain>/<entry>/index.html or <domain>/<entry>.html)."""
+    return "*/*/index.html" if directory_urls else "*/*.html"
 ROUTE_DIR = "route"
 MANIFEST = "shards.json"
 FILTERS = "filters.json"
