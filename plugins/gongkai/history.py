@@ -117,6 +117,14 @@ def git_output(top: Path, *args: str, input: bytes | None = None) -> bytes:
     return proc.stdout
 
 
+def head_commit(root: Path) -> str:
+    """The commit checked out, or '' outside git: `mkdocs serve` reads the history again only when it moved."""
+    try:
+        return git_output(root, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
+    except (HistoryError, FileNotFoundError):
+        return ""
+
+
 def repository_top(root: Path) -> Path:
     """The git work tree holding `root`; raises HistoryError with what to do when there is none or it is shallow."""
     try:

@@ -8,7 +8,6 @@ import logging
 import os
 import posixpath
 import shutil
-import subprocess
 import tempfile
 import time
 from collections import Counter
@@ -31,7 +30,7 @@ from .dashboard import INDEX_SRC as SUPERVISION_SRC
 from .dashboard import build_reports, dashboard_files, dashboard_pages
 from .fastpages import Shell, add_to_sitemap, canonical_tag, shell_of, title_tag
 from .feeds import feed_outputs, history_outputs
-from .history import History, HistoryError, read_history
+from .history import History, HistoryError, head_commit, read_history
 from .pages import (
     CATALOGUES_SRC,
     DOMAINS_SRC,
@@ -178,7 +177,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             reports = {} if scopes is not None else build_reports(self.repository, self.supervision, self.history, county)
             specs = [*build_pages(self.repository, self.history, self.quick),
                      *dashboard_pages(self.repository, self.supervision, reports, None if scopes is None else scopes.__contains__)]
-        if self.quick is not None and scopes is not None:
+        if self.quick is not None:
+            assert scopes is not None
             specs = rebuild.affected(specs, self.quick, self.repository, scopes)
             log.info("gongkai: 只重新生成改动涉及的 %d 个页面（%d 个事项有改动）；搜索索引、链接检查和报表在下次完整构建时更新",
                      len(specs), len(self.quick))
@@ -360,7 +360,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                                      bundle / searchshards.SHARDS_DIR / searchshards.PAGES))
         search.build_parts(parts)
         searchshards.write_router(bundle, shards, [self.search_grams.get(s.slug, set()) for s in shards],
-                                  searchshards.filter_values(self.repository, self.repository.entries))
+                                  searchshards.filter_values(self.repository))
         return shards
 
     @staticmethod
@@ -421,13 +421,6 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             server.watch(str(self.layout.data))
             server.watch(str(self.layout.schema))
         return server
-
-
-def head_commit(root: Path) -> str:
-    """The commit checked out, or '' outside git: `mkdocs serve` reads the history again only when it moved."""
-    proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"], capture_output=True,
-                          text=True, check=False)
-    return proc.stdout.strip()
 
 
 def staging_dir(site_dir: str) -> str:

@@ -60,20 +60,13 @@ def _run(binary: Path, command: list[str], target: Path, written: str) -> str:
     return proc.stdout
 
 
-def build_index(site_dir: Path, binary: Path | None = None, pages: list[str] | None = None) -> str:
-    """Index `site_dir` in place (writes `site_dir/pagefind/`); returns Pagefind's summary output.
-
-    `pages` (globs relative to the site) limits what Pagefind reads: it parses every page it is given,
-    also those without data-pagefind-body, and the listing pages (catalogues, domains, 监督) are the largest.
-    """
+def build_index(site_dir: Path, binary: Path | None = None) -> str:
+    """Index `site_dir` in place (writes `site_dir/pagefind/`); returns Pagefind's summary output."""
     binary = binary or find_binary()
     target = site_dir / "pagefind"
     if target.exists():
         shutil.rmtree(target)
-    command = ["--site", str(site_dir)]
-    if pages:
-        command += ["--glob", "{" + ",".join(sorted(pages)) + "}"]
-    return _run(binary, command, target, "pagefind.js")
+    return _run(binary, ["--site", str(site_dir)], target, "pagefind.js")
 
 
 KEPT = ("pagefind-entry.json", "index", "fragment", "filter")

@@ -29,16 +29,11 @@ from typing import TYPE_CHECKING
 from .files import write_atomic
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from .model import Repository
 
 SHARDS_DIR = "c"
 PAGES = "_pages"
 """The hand-written pages' part (no catalogue slug starts with an underscore)."""
-def entry_pages(directory_urls: bool) -> str:
-    """A catalogue's entry pages, in its folder of the site (<domain>/<entry>/index.html or <domain>/<entry>.html)."""
-    return "*/*/index.html" if directory_urls else "*/*.html"
 ROUTE_DIR = "route"
 MANIFEST = "shards.json"
 FILTERS = "filters.json"
@@ -46,6 +41,11 @@ GRAMS_PER_FILE = 200
 """How many characters and pairs share a route file: about 3 KB each at 100 catalogues, 20 KB at 700."""
 
 _TAG = re.compile(r"<[^>]*>")
+
+
+def entry_pages(directory_urls: bool) -> str:
+    """A catalogue's entry pages, in its folder of the site (<domain>/<entry>/index.html or <domain>/<entry>.html)."""
+    return "*/*/index.html" if directory_urls else "*/*.html"
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,10 @@ def page_text(content: str) -> str:
     Tags and punctuation are dropped, not replaced by a space: Pagefind finds 三公经费 in “三公”经费, so
     the router must have 公经 too. Pairs across a dropped mark are extra, never missing."""
     text = html.unescape(_TAG.sub("", content)).lower()
-    for char in set(text) - _SKIPPED.keys():
+    chars = set(text)
+    for char in chars - _SKIPPED.keys():
         _SKIPPED[char] = unicodedata.category(char)[0] in "PSZ" or unicodedata.category(char) in ("Cc", "Cf")
-    return text.translate({ord(c): None for c in set(text) if _SKIPPED[c]})
+    return text.translate({ord(c): None for c in chars if _SKIPPED[c]})
 
 
 def grams(text: str) -> set[str]:
@@ -122,11 +123,11 @@ def write_router(bundle: Path, shards: list[Shard], grams_of: list[set[str]], fi
     write_atomic(bundle / FILTERS, json.dumps(filters, ensure_ascii=False, separators=(",", ":")))
 
 
-def filter_values(repo: Repository, entries: Iterable) -> dict[str, dict[str, int]]:
+def filter_values(repo: Repository) -> dict[str, dict[str, int]]:
     """The values of the filters the entry pages carry (data-pagefind-filter), counted over the whole site:
     the search page offers them before any index is loaded."""
     counts: dict[str, Counter[str]] = {name: Counter() for name in ("领域", "目录", "公开层级", "公开方式", "公开对象", "公开主体")}
-    for entry in entries:
+    for entry in repo.entries:
         counts["领域"][repo.domains[entry.domain].name] += 1
         counts["目录"][repo.catalogues[entry.catalogue].name] += 1
         counts["公开层级"].update(entry.level)

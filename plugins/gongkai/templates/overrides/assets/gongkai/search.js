@@ -5,6 +5,7 @@ import { openSearch } from "./searchcore.js";
 
 const PAGE_SIZE = 10;
 const CHECKED = 2 * PAGE_SIZE; // results whose text is checked for the literal query: each costs a fragment download
+const OPTIONS = { excerptLength: 40 }; // of every Pagefind instance the page opens
 const FILTER_ORDER = ["领域", "目录", "公开层级", "公开方式", "公开对象", "公开主体"];
 
 const form = document.getElementById("gk-search");
@@ -171,7 +172,7 @@ function describe(query) {
 async function searchGroup(token, query, filters) {
   const group = pending.shift();
   const key = group.map((shard) => shard.slug).join(" ");
-  const instance = kept && kept.key === key ? kept.instance : await engine.merge(takeWarm(), group, { excerptLength: 40 });
+  const instance = kept && kept.key === key ? kept.instance : await engine.merge(takeWarm(), group, OPTIONS);
   if (kept && kept.instance !== instance) kept.instance.destroy();
   kept = null;
   instances.push({ key, instance });
@@ -199,7 +200,7 @@ async function searchGroup(token, query, filters) {
 let runs = 0; // only the newest search may render
 
 function takeWarm() {
-  const instance = warm || engine.open({ excerptLength: 40 });
+  const instance = warm || engine.open(OPTIONS);
   warm = null;
   return instance;
 }
@@ -262,7 +263,7 @@ async function showMore() {
 async function main() {
   try {
     engine = await openSearch(bundle.href, siteRoot);
-    warm = engine.open({ excerptLength: 40 });
+    warm = engine.open(OPTIONS);
   } catch (error) {
     status.textContent = "搜索索引尚未生成，暂时无法搜索。请从首页按目录和领域浏览。";
     return;
