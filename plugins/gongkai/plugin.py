@@ -345,7 +345,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         bundle = site_dir / "pagefind"
         with tempfile.TemporaryDirectory(prefix="gongkai-search-") as folder:
             Path(folder, "index.html").write_text(
-                '<html lang="zh"><body><div data-pagefind-body>龘龘龘</div></body></html>', encoding="utf-8")
+                '<html lang="zh-CN"><body><div data-pagefind-body>龘龘龘</div></body></html>', encoding="utf-8")
             search.build_index(Path(folder))
             shutil.move(Path(folder, "pagefind"), bundle)
         counts = Counter(e.catalogue for e in self.repository.entries)
