@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import linkcheck, rebuild, search, searchshards
+from . import linkcheck, rebuild, search, searchshards, traditional
 from .clock import build_time
 from .contribute import form_assets
 from .dashboard import INDEX_SRC as SUPERVISION_SRC
@@ -361,6 +361,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         search.build_parts(parts)
         searchshards.write_router(bundle, shards, [self.search_grams.get(s.slug, set()) for s in shards],
                                   searchshards.filter_values(self.repository))
+        traditional.write_query_map(bundle, self.search_grams.values())
         return shards
 
     @staticmethod

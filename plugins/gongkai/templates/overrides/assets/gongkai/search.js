@@ -26,6 +26,7 @@ let instances = []; // the current query's, one a group: its later results are r
 let warm = null; // the next group's instance, already loading Pagefind while the router answers
 let kept = null; // the last query's first group, searched again if the new query starts with the same one
 let ownCatalogue = "";
+let asked = { typed: "", query: "" }; // the current search as typed, and in simplified characters as searched
 
 // The catalogue the reader came from (the header's search box is on every page) is searched first.
 function readerCatalogue(params) {
@@ -153,7 +154,7 @@ function updateMore() {
   more.textContent = shown < results.length ? "显示更多结果" : `在其余${left}中继续搜索`;
 }
 
-function describe(query) {
+function describe(query, typed) {
   const exact = results.filter((r) => r.exact).length;
   const related = results.length - exact;
   const left = leftToSearch();
@@ -164,6 +165,7 @@ function describe(query) {
   else if (exact) text = `找到 ${exact} 个包含“${query}”的结果${related ? `，另有 ${related} 个可能相关的结果` : ""}`;
   else text = `没有完全包含“${query}”的结果，以下是 ${related} 个可能相关的结果`;
   if (left) text += `（已搜索 ${searched} 个目录，另有${left}可能有结果，可点“继续搜索”）`;
+  if (query !== typed) text = `已按简体“${query}”搜索。${text}`;
   status.textContent = text;
   list.dataset.exact = String(exact);
 }
@@ -205,27 +207,31 @@ function takeWarm() {
   return instance;
 }
 
-async function run(typed = false) {
+async function run(typing = false) {
   const token = ++runs;
-  const query = input.value.trim();
+  const typed = input.value.trim();
   const filters = selectedFilters();
   const params = new URLSearchParams();
-  if (query) params.set("q", query);
+  if (typed) params.set("q", typed);
   if (ownCatalogue) params.set("in", ownCatalogue);
   for (const [k, v] of Object.entries(filters)) params.set(k, v);
   history.replaceState(null, "", `${location.pathname}${params.size ? "?" + params : ""}`);
-  if (!query && !Object.keys(filters).length) {
+  if (!typed && !Object.keys(filters).length) {
     delete list.dataset.query;
+    delete list.dataset.searched;
     list.replaceChildren();
     status.textContent = "";
     more.hidden = true;
     return;
   }
   status.textContent = "正在搜索……";
-  if (typed) {
+  if (typing) {
     await new Promise((resolve) => setTimeout(resolve, 150)); // only the last keystroke searches
     if (token !== runs) return;
   }
+  const query = await engine.simplify(typed); // 預算 finds what 预算 finds
+  if (token !== runs) return;
+  asked = { typed, query };
   const shards = await engine.route(query, { own: ownCatalogue, catalogue: filters["目录"] });
   if (token !== runs) return;
   if (kept) kept.instance.destroy();
@@ -242,9 +248,10 @@ async function run(typed = false) {
     if (!(await searchGroup(token, query, filters))) return; // nothing yet: the next groups, a few
   }
   list.replaceChildren();
-  describe(query);
+  describe(query, typed);
   await renderMore();
-  list.dataset.query = query;
+  list.dataset.searched = query;
+  list.dataset.query = typed;
 }
 
 async function showMore() {
@@ -252,10 +259,10 @@ async function showMore() {
     const token = runs;
     more.disabled = true;
     status.textContent = "正在搜索其余目录……";
-    const ok = await searchGroup(token, input.value.trim(), selectedFilters());
+    const ok = await searchGroup(token, asked.query, selectedFilters());
     more.disabled = false;
     if (!ok) return;
-    describe(input.value.trim());
+    describe(asked.query, asked.typed);
   }
   await renderMore();
 }

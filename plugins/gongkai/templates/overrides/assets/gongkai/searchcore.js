@@ -9,6 +9,9 @@ const LARGEST_GROUP = 4000;
 const PAGES = "_pages"; // the hand-written pages' part (searchshards.PAGES)
 const SPLIT = /[\s\p{P}\p{S}]+/u;
 const HAN = /\p{Script=Han}/u;
+const MAP_BLOCK_BITS = 8; // traditional.BLOCK_BITS: a map file per 256 code points
+// The characters of GB 2312 that OpenCC's t2s still converts (traditional.gb2312_converted()).
+const CONVERTED_IN_GB2312 = "乾吒夥後徵拚捱摺於榘菸薹袷醣麴麽";
 
 // The characters and pairs a page must contain to match the query; searchshards.grams makes them of pages.
 // Words in other scripts give only their first three letters: Pagefind matches "reports" to "report".
@@ -27,6 +30,25 @@ export function bucketOf(gram, buckets) {
   let value = 0;
   for (const char of gram) value = (value * 31 + char.codePointAt(0)) % buckets;
   return value;
+}
+
+// The ideographs the traditional->simplified map covers (traditional.RANGES): Extension A and the main block.
+function convertible(char) {
+  const point = char.codePointAt(0);
+  return (point >= 0x3400 && point <= 0x4dbf) || (point >= 0x4e00 && point <= 0x9fff);
+}
+
+// The hanzi of GB 2312, the mainland's simplified character set, as the browser's own decoder reads them:
+// a query of these alone is written in simplified already, which costs no download to know.
+let simplifiedHanzi = null;
+function isSimplified(char) {
+  if (!simplifiedHanzi) {
+    const bytes = [];
+    for (let row = 0xb0; row <= 0xf7; row++) for (let cell = 0xa1; cell <= 0xfe; cell++) bytes.push(row, cell);
+    simplifiedHanzi = new Set(new TextDecoder("gb2312").decode(Uint8Array.from(bytes)));
+    for (const c of CONVERTED_IN_GB2312) simplifiedHanzi.delete(c);
+  }
+  return simplifiedHanzi.has(char);
 }
 
 function bitsOf(text) {
@@ -51,6 +73,7 @@ class ShardedSearch {
     this.buckets = manifest.buckets;
     this.shards = manifest.shards;
     this.routeFiles = new Map();
+    this.mapFiles = new Map();
   }
 
   routeFile(number) {
@@ -58,6 +81,24 @@ class ShardedSearch {
       this.routeFiles.set(number, fetch(new URL(`route/${number}.json`, this.base)).then((r) => r.json()));
     }
     return this.routeFiles.get(number);
+  }
+
+  mapFile(number) {
+    if (!this.mapFiles.has(number)) {
+      this.mapFiles.set(number, fetch(new URL(`t2s/${number}.json`, this.base)).then((r) => (r.ok ? r.json() : {}), () => ({})));
+    }
+    return this.mapFiles.get(number);
+  }
+
+  // The query in simplified characters, as the pages are written (預算 -> 预算): only the map files of its
+  // characters outside GB 2312 are fetched (a few hundred bytes each), none for a query in simplified.
+  async simplify(query) {
+    const chars = [...query];
+    const wanted = chars.filter((c) => convertible(c) && !isSimplified(c));
+    if (!wanted.length) return query;
+    const blocks = [...new Set(wanted.map((c) => c.codePointAt(0) >> MAP_BLOCK_BITS))];
+    const map = Object.assign({}, ...(await Promise.all(blocks.map((n) => this.mapFile(n)))));
+    return chars.map((c) => map[c] || c).join("");
   }
 
   filterValues() {
@@ -122,7 +163,8 @@ class ShardedSearch {
   }
 
   // The data of every result in every catalogue that can hold a match, at once: for tests and small sites.
-  async searchAll(query, filters = {}) {
+  async searchAll(typed, filters = {}) {
+    const query = await this.simplify(typed);
     const shards = await this.route(query, { catalogue: filters["目录"] });
     const instance = await this.merge(this.open(), shards);
     const search = await instance.search(query || null, { filters });
