@@ -18,7 +18,6 @@ and prints the figures and the ratios the targets are stated in; --json writes t
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -110,9 +109,10 @@ def make_vanilla_site(root: Path, pages: int) -> None:
         "nav:\n  - 首页: index.md\nnot_in_nav: |\n  /c*/\n", encoding="utf-8")
 
 
-SEARCHES = ("预算", "最低生活保障", "三公经费", "文成县")
-"""A common term, an exact entry title, a rare term (one entry a catalogue) and one in no entry (the router
-answers it without opening an index); each is then refined with a second word (REFINE)."""
+SEARCHES = ("预算", "預算", "最低生活保障", "三公经费", "文成县")
+"""A common term, the same in traditional characters (converted in the browser, assets/gongkai/searchcore.js),
+an exact entry title, a rare term (one entry a catalogue) and one in no entry (the router answers it without
+opening an index); each is then refined with a second word (REFINE)."""
 REFINE = " 公开"
 
 DONE_JS = "const l = document.getElementById('gk-results'); return l.dataset.query === arguments[0] ? performance.now() : 0"
@@ -125,65 +125,6 @@ new MutationObserver(() => {
 }).observe(list, { attributes: true, attributeFilter: ["data-query"] });
 """
 """From the keystroke to the changed results on screen (the page's own debounce included)."""
-
-
-COMPRESSED = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt", ".ics", ".csv")
-"""What a web server gzips on the way (Pagefind's own index files are gzip already)."""
-
-
-@contextlib.contextmanager
-def counting_server(directory: Path):
-    """The site on localhost, gzipping text as production servers do, and counting the bytes of every response
-    body (workers' fetches too): as sent over the wire, and before compression."""
-    import functools
-    import gzip
-    import http.server
-    import threading
-
-    served = {"wire": 0, "raw": 0, "search_wire": 0, "search_raw": 0}
-    """Everything, and what the search fetched (Pagefind's script, WebAssembly, indexes, fragments and the router)."""
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,  # noqa: RUF012
-                          ".wasm": "application/wasm", ".js": "text/javascript"}
-
-        def do_GET(self) -> None:
-            path = Path(self.translate_path(self.path))
-            if path.is_dir():
-                path = path / "index.html"
-            if not path.is_file():
-                self.send_error(404)
-                return
-            raw = path.read_bytes()
-            body = raw
-            zipped = path.suffix in COMPRESSED and "gzip" in self.headers.get("Accept-Encoding", "")
-            if zipped:
-                body = gzip.compress(raw, 6)
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            if zipped:
-                self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "max-age=600")
-            self.end_headers()
-            self.wfile.write(body)
-            served["wire"] += len(body)
-            served["raw"] += len(raw)
-            if "/pagefind/" in self.path:
-                served["search_wire"] += len(body)
-                served["search_raw"] += len(raw)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", served
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _kb(served: dict) -> dict:
@@ -204,6 +145,8 @@ def browser_costs(site: Path, entry_url: str) -> dict:
     from browser import chrome
 
     costs: dict = {"searches": {}}
+    from browser import counting_server
+
     with counting_server(site) as (url, served):
         for query in SEARCHES:
             driver = chrome(1280, 900)

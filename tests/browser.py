@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import shutil
 import threading
@@ -33,6 +34,55 @@ def serve(directory: Path) -> Iterator[str]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+COMPRESSED = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt", ".ics", ".csv")
+"""What a web server gzips on the way (Pagefind's own index files are gzip already)."""
+
+
+@contextlib.contextmanager
+def counting_server(directory: Path) -> Iterator[tuple[str, dict[str, int]]]:
+    """The site on localhost, gzipping text as production servers do, and counting the bytes of every response
+    body (workers' fetches too): as sent over the wire, and before compression."""
+    served = {"wire": 0, "raw": 0, "search_wire": 0, "search_raw": 0}
+    """Everything, and what the search fetched (Pagefind's script, WebAssembly, indexes, fragments and the router)."""
+
+    class Handler(_QuietHandler):
+
+        def do_GET(self) -> None:
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.is_file():
+                self.send_error(404)
+                return
+            raw = path.read_bytes()
+            body = raw
+            zipped = path.suffix in COMPRESSED and "gzip" in self.headers.get("Accept-Encoding", "")
+            if zipped:
+                body = gzip.compress(raw, 6)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            if zipped:
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "max-age=600")
+            self.end_headers()
+            self.wfile.write(body)
+            served["wire"] += len(body)
+            served["raw"] += len(raw)
+            if "/pagefind/" in self.path:
+                served["search_wire"] += len(body)
+                served["search_raw"] += len(raw)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", served
     finally:
         server.shutdown()
         server.server_close()
