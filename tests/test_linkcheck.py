@@ -166,3 +166,17 @@ def test_the_fast_link_scan_reads_what_the_parser_reads(sample_site: Path, tmp_p
     assert fast.ids == {"unquoted", "anchor"}
     # Python's parser reads tags inside <title> and <textarea>, which browsers show as text; the fast scan does not
     assert set(full.links) - set(fast.links) == {"no-title", "no-textarea"}
+
+
+def test_pages_outside_the_theme_do_not_decide_what_the_theme_scripts_are(gongkai, repo: Repo, tmp_path: Path) -> None:
+    """A standalone page (a poster) carries none of the theme's scripts: those stay the theme's on its pages,
+    while an inline script on the standalone page is reported."""
+    root = write_site(tmp_path / "site", {
+        "index.html": page("<p>主题页面</p>"),
+        "a/index.html": page("<p>另一页</p>", up=".."),
+        "poster.html": '<!doctype html><html><head><title>海报</title><script src="assets/p.js"></script></head>'
+                       "<body><main>海报</main></body></html>",
+        "bad-poster.html": "<!doctype html><html><head><title>海报</title></head><body><script>alert(1)</script></body></html>",
+    })
+    result = gongkai(repo.root, "check-markup", str(root))
+    assert result.lines == ["bad-poster.html: 出现了不属于网站主题的脚本（开头：alert(1)）"]

@@ -59,6 +59,9 @@ class PageScan:
     scripts: list[str] = field(default_factory=list)
     """Scripts that are not files of the site: inline ones (string literals blanked, so that the theme's
     relative paths compare equal across pages) and external ones (`src=` and their address)."""
+    themed: bool = False
+    """The page has the theme's content area: its scripts set what the theme's are. Standalone pages (the
+    posters) have none of the theme's scripts, and may carry no inline script at all."""
 
 
 class _Scanner(HTMLParser):
@@ -99,6 +102,7 @@ class _Scanner(HTMLParser):
                 scan.markup.append(f"正文中出现了 <{tag}> 标签")
         elif tag == "article" and ARTICLE_CLASS in values.get("class", "").split():
             self._article_depth = 1
+            scan.themed = True
         if tag == "script" and values.get("type", "").strip().lower() in SCRIPT_TYPES:
             source = values.get("src")
             if source is None:
@@ -287,12 +291,13 @@ class MarkupProblem:
 def markup_problems(site: Site) -> list[MarkupProblem]:
     """Markup no template writes: the sign that some entry text reached the page unescaped.
 
-    Inline and external scripts are the theme's when every page carries them; one found on some pages
-    only came from those pages' content. Scripts that are files of the site are ours.
+    Inline and external scripts are the theme's when every page of the theme carries them; one found on some
+    pages only came from those pages' content. Scripts that are files of the site are ours.
     """
     problems = {MarkupProblem(page, message) for page, scan in site.pages.items() for message in scan.markup}
     if site.pages:
-        common = set.intersection(*(set(scan.scripts) for scan in site.pages.values()))
+        themed = [set(scan.scripts) for scan in site.pages.values() if scan.themed]
+        common = set.intersection(*themed) if themed else set()
         for page, scan in site.pages.items():
             for script in scan.scripts:
                 if script not in common:

@@ -44,6 +44,7 @@ from .pages import (
 )
 from .parallel import in_parallel
 from .paths import Layout
+from .posters import catalogue_poster, entry_poster, plan_posters, poster_files
 from .problems import format_text
 from .render import OVERRIDES, render, render_template
 from .repocheck import site_links
@@ -79,6 +80,8 @@ class GongkaiConfig(Config):
     """After the build, fail it if any internal link, resource or #anchor of the site does not resolve."""
     url_results = c.Type(str, default=".cache/gongkai/urls.json")
     """The results of `gongkai check-urls`, relative to the data repository; missing means links were not checked."""
+    posters = c.Type(bool, default=True)
+    """A printable poster with a QR code of the page's address for every catalogue and entry (needs site_url)."""
 
 
 class GongkaiPlugin(BasePlugin[GongkaiConfig]):
@@ -122,6 +125,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         """By catalogue, the characters and pairs of its entry pages, for the search router."""
         if not self.config.enabled:
             return config
+        if self.config.posters and not config.site_url:
+            raise PluginError("mkdocs.yml 中没有填写 site_url，无法生成张贴海报的二维码（二维码指向网站发布后的网址）。"
+                              "请在 mkdocs.yml 中写上网站的网址，例如：site_url: https://www.example.gov.cn/gongkai/ ；"
+                              "如果不需要海报，请把 plugins 下的 gongkai 写成：\n  - gongkai:\n      posters: false")
         self.layout = Layout(Path(self.config.root or Path(config.config_file_path).parent))
         self.clock = Stopwatch()
         with self.clock.stage("validate"):
@@ -211,6 +218,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                                            directory_urls=config.use_directory_urls, stamp=self.built)
             for path, content in outputs.items():
                 files.append(File.generated(config, path, content=content))
+        if self.config.posters:
+            with self.clock.stage("posters"):
+                planned = plan_posters(self.repository, self.schemas, config.use_directory_urls, self.quick)
+                made = poster_files(planned, site_url=config.site_url or "", stamp=self.built, schemas=self.schemas)
+            for path, content in made.items():
+                files.append(File.generated(config, path, content=content))
         self.linked = site_page_entries(self.repository)
         for page in self.repository.site_pages.values():
             own = files.get_file_from_path(page.path)
@@ -262,7 +275,16 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         entry = spec.context.get("entry")
         return render(spec, page_url=page.url, schemas=self.schemas, directory_urls=config.use_directory_urls,
                       edit_url=page.edit_url, repo_url=self._repo_url(config), new_file_url=self._new_file_url(config),
-                      today=self.built.date(), check=self.checks.get(entry.id) if entry else None)
+                      today=self.built.date(), check=self.checks.get(entry.id) if entry else None,
+                      poster=self._poster(spec, config))
+
+    def _poster(self, spec: PageSpec, config: MkDocsConfig) -> str:
+        """The site path of the page's poster, '' for pages without one."""
+        if not self.config.posters:
+            return ""
+        if spec.kind == "entry":
+            return entry_poster(spec.context["entry"].id, config.use_directory_urls)
+        return catalogue_poster(spec.context["catalogue"].slug) if spec.kind == "catalogue" else ""
 
     def _for_search(self, spec: PageSpec, content: str, grams: dict[str, set[str]]) -> None:
         if self.config.search:

@@ -1,0 +1,124 @@
+"""Printable posters for the physical notice boards (公开查阅点, 村公示栏): one A4 page per catalogue and per
+entry, with a QR code of the page's canonical address, so that a passer-by can open the page on a phone.
+
+Posters are standalone pages from our own template, not through the theme: a theme render per poster would
+double the build at 100,000 entries. The QR codes come from segno; what segno costs per code decides the
+settings below (scripts/bench_posters.py prints the figures).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import segno
+
+from .model import Repository
+from .pages import catalogue_src, catalogues_in_order, entry_src, url_of
+from .parallel import in_parallel
+from .render import render_template
+from .schema import SchemaSet
+
+TEMPLATE = "posters/poster.html"
+STYLESHEET = "assets/gongkai/poster.css"
+SCRIPT = "assets/gongkai/poster.js"
+
+ERROR_LEVEL = "m"
+"""ISO/IEC 18004 level M (15% of the code may be lost): a printed poster on a board gets dirty and torn."""
+MASK = 2
+"""A fixed data mask instead of trying all eight: the trial is five sixths of segno's time per code (7-8 ms
+against 1.3 ms here). On the sample site's 196 addresses mask 2 is the best of the eight for 86, and its
+penalty score is 2.7% above the best one's on average (20% at worst; the other masks: 6-11% on average).
+Every decoder reads the mask from the code, so any mask gives a valid code."""
+QUIET_ZONE = 4
+"""Light modules around the code, as ISO/IEC 18004 requires for QR codes."""
+_DARK_RUN = re.compile(rb"\x01+")
+
+
+@dataclass(frozen=True)
+class Poster:
+    """One poster: where it is written and what it says. Paths are site-relative."""
+
+    path: str
+    page: str
+    """The URL of the page the poster stands for."""
+    catalogue: str
+    title: str = ""
+    """The entry's title; '' on a catalogue's poster."""
+    facts: tuple[tuple[str, str], ...] = ()
+    """(label, value) of the entry's key fields, labels from the schema."""
+
+
+@dataclass(frozen=True)
+class QrCode:
+    """A QR code as one SVG path of horizontal strokes, one module wide, in a square of `size` modules."""
+
+    size: int
+    path: str
+
+
+def catalogue_poster(slug: str) -> str:
+    return f"{slug}/poster.html"
+
+
+def entry_poster(entry_id: str, directory_urls: bool = True) -> str:
+    """Beside the entry page, as its history.json is: `<entry>/poster.html`, or `<entry>.poster.html` without
+    directory URLs (entry slugs have no dots, so no entry page can be called that)."""
+    return f"{entry_id}/poster.html" if directory_urls else f"{entry_id}.poster.html"
+
+
+def plan_posters(repo: Repository, schemas: SchemaSet, directory_urls: bool = True,
+                 entries: Iterable[str] | None = None) -> list[Poster]:
+    """Every catalogue's poster and every entry's; with `entries` (ids), only those entries' posters."""
+    label = schemas["entry"].label
+    names = {c.slug: c.name for c in repo.catalogues.values()}
+    wanted = None if entries is None else set(entries)
+    posters = [] if wanted is not None else [
+        Poster(catalogue_poster(c.slug), url_of(catalogue_src(c.slug), directory_urls), c.name)
+        for c in catalogues_in_order(repo)
+    ]
+    labels = (label(("subject",)), label(("time_limit",)), label(("mode",)))
+    for entry in repo.entries:
+        if wanted is not None and entry.id not in wanted:
+            continue
+        facts = tuple(zip(labels, (entry.subject, entry.time_limit.text, entry.mode), strict=True))
+        posters.append(Poster(entry_poster(entry.id, directory_urls), url_of(entry_src(entry), directory_urls),
+                              names[entry.catalogue], entry.title, facts))
+    return posters
+
+
+def qr_code(text: str) -> QrCode:
+    """`text` as a QR code, drawn row by row: each run of dark modules is one stroke, moved to relatively."""
+    matrix = segno.make_qr(text, error=ERROR_LEVEL, mask=MASK, boost_error=False).matrix
+    width = len(matrix[0]) + 1
+    strokes: list[str] = []
+    row, end = -1, 0
+    for run in _DARK_RUN.finditer(b"\x00".join(matrix)):
+        y, x = divmod(run.start(), width)
+        length = run.end() - run.start()
+        if y != row:
+            strokes.append(f"M{x + QUIET_ZONE} {y + QUIET_ZONE}.5h{length}")
+            row = y
+        else:
+            strokes.append(f"m{x - end} 0h{length}")
+        end = x + length
+    return QrCode(len(matrix) + 2 * QUIET_ZONE, "".join(strokes))
+
+
+def render_poster(poster: Poster, *, site_url: str, stamp: dt.datetime, schemas: SchemaSet) -> bytes:
+    address = site_url.rstrip("/") + "/" + poster.page
+    html = render_template(TEMPLATE, page_url=poster.path, schemas=schemas, poster=poster, address=address,
+                           qr=qr_code(address), stamp=stamp, stylesheet=STYLESHEET, script=SCRIPT)
+    return html.encode("utf-8")
+
+
+def render_posters(posters: list[Poster], site_url: str, stamp: dt.datetime, schemas: SchemaSet) -> list[tuple[str, bytes]]:
+    """(site path, HTML) of each poster, in this process."""
+    return [(p.path, render_poster(p, site_url=site_url, stamp=stamp, schemas=schemas)) for p in posters]
+
+
+def poster_files(posters: list[Poster], *, site_url: str, stamp: dt.datetime, schemas: SchemaSet) -> dict[str, bytes]:
+    """Site path -> HTML of each poster, on every core: a poster takes about 2 ms, most of it segno's."""
+    return dict(in_parallel(render_posters, posters, site_url, stamp, schemas))
