@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     stamp = build_time()
     alone = best_of(args.repeat, lambda: posters.render_posters(many, SITE_URL, stamp, schemas))
     cores = best_of(args.repeat, lambda: posters.poster_files(many, site_url=SITE_URL, stamp=stamp, schemas=schemas))
-    size = sum(len(b) for _, b in posters.render_posters(many[:per], SITE_URL, stamp, schemas)) / per
+    size = sum(len(f.html) for f in posters.render_posters(many[:per], SITE_URL, stamp, schemas)) / per
     print(f"{args.entries} posters: {alone:.2f} s in one process ({alone / args.entries * 1000:.2f} ms each), "
           f"{cores:.2f} s on {min(os.cpu_count() or 1, 8)} cores (poster_files, as the build runs it); "
           f"{size / 1024:.1f} KB per poster, {size * args.entries / 2**20:.0f} MB in all")

@@ -3,6 +3,7 @@ from a screenshot of the poster in headless Chromium."""
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import json
@@ -114,9 +115,21 @@ def decode_qr(driver) -> str:
     return found[0].text
 
 
+def printed_pages(driver) -> list[bytes]:
+    """The media boxes of the pages Chromium prints the current page on, at the page size its CSS asks for."""
+    pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})["data"])
+    boxes = re.findall(rb"/MediaBox\s*\[([^\]]*)\]", pdf)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == len(boxes)
+    return boxes
+
+
 def test_qr_codes_read_back_to_the_canonical_urls(site_repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also on one A4 sheet with the longest title and subject the schema allows, the code then drawn smaller."""
     from browser import chrome, serve
 
+    longest = ("城乡居民最低生活保障对象认定条件、办理流程及结果公示" * 8)[:200]
+    site_repo.write(ENTRY_PATH, ENTRY.replace("title: 最低生活保障", f"title: {longest}")
+                    .replace("subject: 县民政局", f"subject: {('县民政局、各乡镇人民政府、县财政局、' * 12)[:200]}"))
     site = tmp_path / "site"
     build(site_repo, site, monkeypatch)
     canonical = re.compile(r'<link rel="canonical" href="([^"]+)"')
@@ -129,6 +142,8 @@ def test_qr_codes_read_back_to_the_canonical_urls(site_repo: Repo, tmp_path: Pat
         with serve(site) as base:
             driver.get(f"{base}{ENTRY_ID}/poster.html")
             assert decode_qr(driver) == entry_url
+            assert driver.find_element("tag name", "h1").text == longest
+            assert [b.split() for b in printed_pages(driver)] == [[b"0", b"0", b"594.95996", b"841.91998"]]  # A4 in pt
             svg = driver.find_element("css selector", "main svg")
             assert svg.get_attribute("role") == "img" and entry_url in svg.accessible_name
             button = driver.find_element("id", "gk-print")
@@ -141,5 +156,29 @@ def test_qr_codes_read_back_to_the_canonical_urls(site_repo: Repo, tmp_path: Pat
 
             driver.get(f"{base}test-xian-donghu/poster.html")
             assert decode_qr(driver) == catalogue_url
+            assert len(printed_pages(driver)) == 1
     finally:
         driver.quit()
+
+
+@pytest.mark.parametrize("length", [1, 40, 120, 400])
+def test_the_drawn_path_covers_exactly_the_dark_modules(length: int) -> None:
+    """Rows that begin or end light, long runs, several sizes: the strokes read back give segno's matrix."""
+    import segno
+
+    from gongkai.posters import ERROR_LEVEL, MASK, QUIET_ZONE, qr_code
+
+    text = ("https://example.gov.cn/" + "x0-" * length)[:length]
+    matrix = segno.make_qr(text, error=ERROR_LEVEL, mask=MASK, boost_error=False).matrix
+    code = qr_code(text)
+    assert code.size == len(matrix) + 2 * QUIET_ZONE
+    dark, x, y = set(), 0, 0.0
+    for command, a, b in re.findall(r"([Mmh])(\d+)(?: (\d+(?:\.5)?))?", code.path):
+        if command == "M":
+            x, y = int(a), float(b)
+        elif command == "m":
+            x += int(a)
+        else:
+            dark.update((x + i, int(y)) for i in range(int(a)))
+            x += int(a)
+    assert dark == {(i + QUIET_ZONE, j + QUIET_ZONE) for j, row in enumerate(matrix) for i, bit in enumerate(row) if bit}

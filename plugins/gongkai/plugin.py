@@ -222,8 +222,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             with self.clock.stage("posters"):
                 planned = plan_posters(self.repository, self.schemas, config.use_directory_urls, self.quick)
                 made = poster_files(planned, site_url=config.site_url or "", stamp=self.built, schemas=self.schemas)
-            for path, content in made.items():
-                files.append(File.generated(config, path, content=content))
+            for poster in made:
+                files.append(File.generated(config, poster.path, content=poster.html))
+                self.scanned[poster.path] = poster.scan
         self.linked = site_page_entries(self.repository)
         for page in self.repository.site_pages.values():
             own = files.get_file_from_path(page.path)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import segno
 
+from .linkcheck import PageScan, scan_links_text
 from .model import Repository
 from .pages import catalogue_src, catalogues_in_order, entry_src, url_of
 from .parallel import in_parallel
@@ -34,7 +35,9 @@ penalty score is 2.7% above the best one's on average (20% at worst; the other m
 Every decoder reads the mask from the code, so any mask gives a valid code."""
 QUIET_ZONE = 4
 """Light modules around the code, as ISO/IEC 18004 requires for QR codes."""
-_DARK_RUN = re.compile(rb"\x01+")
+_RUN = re.compile(rb"\x00+|\x01+")
+_STROKES = {**{b"\x01" * n: f"h{n}" for n in range(1, 178)}, **{b"\x00" * n: f"m{n} 0" for n in range(1, 178)}}
+"""A run of dark modules is a stroke, a run of light ones a move: one dictionary look-up per run, in C."""
 
 
 @dataclass(frozen=True)
@@ -90,35 +93,35 @@ def plan_posters(repo: Repository, schemas: SchemaSet, directory_urls: bool = Tr
 
 
 def qr_code(text: str) -> QrCode:
-    """`text` as a QR code, drawn row by row: each run of dark modules is one stroke, moved to relatively."""
+    """`text` as a QR code, drawn row by row from the quiet zone's edge: strokes along the dark runs."""
     matrix = segno.make_qr(text, error=ERROR_LEVEL, mask=MASK, boost_error=False).matrix
-    width = len(matrix[0]) + 1
-    strokes: list[str] = []
-    row, end = -1, 0
-    for run in _DARK_RUN.finditer(b"\x00".join(matrix)):
-        y, x = divmod(run.start(), width)
-        length = run.end() - run.start()
-        if y != row:
-            strokes.append(f"M{x + QUIET_ZONE} {y + QUIET_ZONE}.5h{length}")
-            row = y
-        else:
-            strokes.append(f"m{x - end} 0h{length}")
-        end = x + length
-    return QrCode(len(matrix) + 2 * QUIET_ZONE, "".join(strokes))
+    rows = [f"M{QUIET_ZONE} {y}.5" + "".join(map(_STROKES.__getitem__, _RUN.findall(bytes(row).rstrip(b"\x00"))))
+            for y, row in enumerate(matrix, QUIET_ZONE)]
+    return QrCode(len(matrix) + 2 * QUIET_ZONE, "".join(rows))
 
 
-def render_poster(poster: Poster, *, site_url: str, stamp: dt.datetime, schemas: SchemaSet) -> bytes:
+@dataclass(frozen=True)
+class PosterFile:
+    path: str
+    html: bytes
+    scan: PageScan
+    """Its links and ids, for the build's link check, which then need not read the file back."""
+
+
+def render_poster(poster: Poster, *, site_url: str, stamp: dt.datetime, schemas: SchemaSet) -> PosterFile:
     address = site_url.rstrip("/") + "/" + poster.page
+    qr = qr_code(address)
     html = render_template(TEMPLATE, page_url=poster.path, schemas=schemas, poster=poster, address=address,
-                           qr=qr_code(address), stamp=stamp, stylesheet=STYLESHEET, script=SCRIPT)
-    return html.encode("utf-8")
+                           qr=qr, stamp=stamp, stylesheet=STYLESHEET, script=SCRIPT)
+    # the code's path data (digits, M, m, h) holds no link and is most of the text: scanned without it
+    return PosterFile(poster.path, html.encode("utf-8"), scan_links_text(html.replace(qr.path, "")))
 
 
-def render_posters(posters: list[Poster], site_url: str, stamp: dt.datetime, schemas: SchemaSet) -> list[tuple[str, bytes]]:
-    """(site path, HTML) of each poster, in this process."""
-    return [(p.path, render_poster(p, site_url=site_url, stamp=stamp, schemas=schemas)) for p in posters]
+def render_posters(posters: list[Poster], site_url: str, stamp: dt.datetime, schemas: SchemaSet) -> list[PosterFile]:
+    """Each poster's file, in this process."""
+    return [render_poster(p, site_url=site_url, stamp=stamp, schemas=schemas) for p in posters]
 
 
-def poster_files(posters: list[Poster], *, site_url: str, stamp: dt.datetime, schemas: SchemaSet) -> dict[str, bytes]:
-    """Site path -> HTML of each poster, on every core: a poster takes about 2 ms, most of it segno's."""
-    return dict(in_parallel(render_posters, posters, site_url, stamp, schemas))
+def poster_files(posters: list[Poster], *, site_url: str, stamp: dt.datetime, schemas: SchemaSet) -> list[PosterFile]:
+    """Each poster's file, on every core: a poster takes about 2 ms, most of it segno's."""
+    return in_parallel(render_posters, posters, site_url, stamp, schemas)
