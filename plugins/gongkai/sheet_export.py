@@ -16,8 +16,9 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from copy import copy
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .excel import (
     CHECKED,
@@ -128,7 +129,26 @@ def row_values(entry: Entry, columns: list[SheetColumn], repo: Repository, vocab
     return out
 
 
-def _sort_key(repo: Repository) -> Callable[[Entry], tuple[Any, ...]]:
+class SheetRows:
+    """The standard layout's cells of each entry, worked out once however many files list it (the site offers
+    every entry in its catalogue's, its domain's and the whole dataset's sheets)."""
+
+    def __init__(self, columns: list[SheetColumn], repo: Repository, vocabulary: list[str]) -> None:
+        self.columns, self.repo, self.vocabulary = columns, repo, vocabulary
+        self._seq = next((i for i, c in enumerate(columns) if c.key == "seq"), None)
+        self.known: dict[str, list[Any]] = {}
+        """Entry id -> its cells (序号 as first numbered); may be filled beforehand, e.g. by parallel workers."""
+
+    def row(self, entry: Entry, number: int) -> list[Any]:
+        cached = self.known.get(entry.id)
+        if cached is None:
+            cached = self.known[entry.id] = row_values(entry, self.columns, self.repo, self.vocabulary, number)
+        if self._seq is None:
+            return cached
+        return [*cached[: self._seq], number, *cached[self._seq + 1:]]
+
+
+def sort_key(repo: Repository) -> Callable[[Entry], tuple[Any, ...]]:
     """County before its townships, domains in their official order, first-level items in the guideline's order."""
 
     def key(entry: Entry) -> tuple[Any, ...]:
@@ -141,6 +161,17 @@ def _sort_key(repo: Repository) -> Callable[[Entry], tuple[Any, ...]]:
 
 
 # ---------------------------------------------------------------- writers
+
+
+def sheet_groups(repo: Repository, entries: list[Entry], catalogue: Catalogue | None) -> list[tuple[Catalogue, list[Entry]]]:
+    """The workbook's sheets: the catalogue's, or one per catalogue that has any of `entries` (at least one sheet)."""
+    shown = [catalogue] if catalogue else sorted(repo.catalogues.values(), key=lambda c: c.slug)
+    by_catalogue: dict[str, list[Entry]] = {c.slug: [] for c in shown}
+    for entry in entries:
+        if entry.catalogue in by_catalogue:
+            by_catalogue[entry.catalogue].append(entry)
+    groups = [(c, by_catalogue[c.slug]) for c in shown]
+    return [g for g in groups if g[1]] or groups[:1]
 
 
 def _write_atomic(out: Path, write: Callable[[Path], None]) -> None:
@@ -167,12 +198,14 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def write_xlsx(path: Path, groups: list[tuple[Catalogue, list[Entry]]], columns: list[SheetColumn], repo: Repository,
-               vocabulary: list[str], domain: Domain | None) -> None:
+def write_xlsx(target: Path | IO[bytes], groups: list[tuple[Catalogue, list[Entry]]], rows: SheetRows,
+               domain: Domain | None) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    columns, vocabulary = rows.columns, rows.vocabulary
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
@@ -181,45 +214,89 @@ def write_xlsx(path: Path, groups: list[tuple[Catalogue, list[Entry]]], columns:
     wrap = Alignment(wrap_text=True, vertical="top")
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     first_extra = next(i for i, c in enumerate(columns) if c.key == "domain")
+    centred = [bool(c.option) or col == 1 for col, c in enumerate(columns, 1)]
+    shared: dict[bool, Any] = {}
+    """Centred or not -> the style of the first data cell given it: copied to the others, since styling each
+    cell through openpyxl's descriptors costs a third of the whole export (the file is the same)."""
+
+    def data_cell(ws: Any, value: Any, centre_it: bool) -> Any:
+        known = shared.get(centre_it)
+        cell = Cell(ws, style_array=copy(known) if known is not None else None)
+        if known is None:
+            cell.alignment = centre if centre_it else wrap
+            shared[centre_it] = copy(cell._style)  # its own: text_cell may give this cell a quote prefix
+        return text_cell(cell, value)
+
+    first: Any = None
     for catalogue, entries in groups:
         ws = book.create_sheet(_sheet_name(catalogue.name, taken))
         width = len(columns)
         title = catalogue.name + (f"（{domain.name}领域）" if domain else "")
+        if first is not None:
+            _copy_header(first, ws)
         put(ws, 1, 1, title).font = Font(bold=True, size=14)
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        ws.row_dimensions[1].height = 28
-        index = 0
-        while index < width:
-            column = columns[index]
-            span = 1
-            while column.group and index + span < width and columns[index + span].group == column.group:
-                span += 1
-            if column.group:
-                put(ws, 2, index + 1, column.group)
-                ws.merge_cells(start_row=2, start_column=index + 1, end_row=2, end_column=index + span)
-                for offset in range(span):
-                    put(ws, 3, index + offset + 1, columns[index + offset].label)
-            else:
-                put(ws, 2, index + 1, column.label)
-                ws.merge_cells(start_row=2, start_column=index + 1, end_row=3, end_column=index + 1)
-            index += span
-        for row in (2, 3):
-            for col in range(1, width + 1):
-                cell = ws.cell(row, col)
-                cell.font, cell.alignment = header_font, centre
-                cell.fill = extra_fill if col > first_extra else header_fill
+        if first is None:
+            first = ws
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+            ws.row_dimensions[1].height = 28
+            index = 0
+            while index < width:
+                column = columns[index]
+                span = 1
+                while column.group and index + span < width and columns[index + span].group == column.group:
+                    span += 1
+                if column.group:
+                    put(ws, 2, index + 1, column.group)
+                    ws.merge_cells(start_row=2, start_column=index + 1, end_row=2, end_column=index + span)
+                    for offset in range(span):
+                        put(ws, 3, index + offset + 1, columns[index + offset].label)
+                else:
+                    put(ws, 2, index + 1, column.label)
+                    ws.merge_cells(start_row=2, start_column=index + 1, end_row=3, end_column=index + 1)
+                index += span
+            for row in (2, 3):
+                for col in range(1, width + 1):
+                    cell = ws.cell(row, col)
+                    cell.font, cell.alignment = header_font, centre
+                    cell.fill = extra_fill if col > first_extra else header_fill
+            for col, column in enumerate(columns, 1):
+                ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(column.key, 6 if column.option else 14)
         for number, entry in enumerate(entries, 1):
-            for col, value in enumerate(row_values(entry, columns, repo, vocabulary, number), 1):
-                cell = put(ws, number + 3, col, value)
-                cell.alignment = centre if columns[col - 1].option or col == 1 else wrap
-        for col, column in enumerate(columns, 1):
-            ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(column.key, 6 if column.option else 14)
+            ws.append([data_cell(ws, value, centred[col]) for col, value in enumerate(rows.row(entry, number))])
         ws.freeze_panes = "D4"
     instructions = book.create_sheet(INSTRUCTIONS_SHEET)
     for row, line in enumerate(_instructions(columns, vocabulary), 1):
         put(instructions, row, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
     instructions.column_dimensions["A"].width = 120
-    book.save(path)
+    book.save(target)
+
+
+HEADER_ROWS = 3
+"""The title row and the two header rows above the entries."""
+
+
+def _copy_header(source: Any, ws: Any) -> None:
+    """The first sheet's header rows, merges and sizes on another sheet (the title cell is set apart): the same
+    cells and styles as building them again, which costs 9 ms a sheet, and a domain's workbook has one per catalogue."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    for (row, col), cell in source._cells.items():
+        if row <= HEADER_ROWS and (row, col) != (1, 1):
+            copied = text_cell(ws.cell(row, col), cell.value)
+            copied._style = copy(cell._style)
+    for merged in source.merged_cells.ranges:  # as written, a range: merge_cells would work out borders again
+        ws.merged_cells.add(CellRange(merged.coord))
+    for row, dimension in source.row_dimensions.items():
+        if row <= HEADER_ROWS and dimension.height:
+            ws.row_dimensions[row].height = dimension.height
+    for key, dimension in source.column_dimensions.items():
+        ws.column_dimensions[key].width = dimension.width
+
+
+def xlsx_bytes(groups: list[tuple[Catalogue, list[Entry]]], rows: SheetRows, domain: Domain | None) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(buffer, groups, rows, domain)
+    return buffer.getvalue()
 
 
 _WIDTHS = {"seq": 6, "l1": 14, "title": 18, "content": 40, "basis": 40, "time_limit": 24, "subject": 16, "channels": 36,
@@ -229,7 +306,10 @@ _WIDTHS = {"seq": 6, "l1": 14, "title": 18, "content": 40, "basis": 40, "time_li
 
 def put(ws: Any, row: int, col: int, value: Any) -> Any:
     """Set a cell; text is always stored as text, so a value such as '=1+1' never becomes a formula."""
-    cell = ws.cell(row, col)
+    return text_cell(ws.cell(row, col), value)
+
+
+def text_cell(cell: Any, value: Any) -> Any:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would store '=…' as a formula
@@ -255,7 +335,11 @@ def _instructions(columns: list[SheetColumn], vocabulary: list[str]) -> list[str
     ]
 
 
-def write_csv(path: Path, entries: list[Entry], columns: list[SheetColumn], repo: Repository, vocabulary: list[str]) -> None:
+def write_csv(path: Path, entries: list[Entry], rows: SheetRows) -> None:
+    path.write_bytes(csv_bytes(entries, rows))
+
+
+def csv_bytes(entries: list[Entry], rows: SheetRows) -> bytes:
     """One header row of the sub-labels (全社会, 主动, 县级…), UTF-8 with a byte-order mark.
 
     Excel decodes a CSV without a BOM with the system code page (GBK on Chinese Windows) and garbles
@@ -263,10 +347,10 @@ def write_csv(path: Path, entries: list[Entry], columns: list[SheetColumn], repo
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.label for c in columns])
+    writer.writerow([c.label for c in rows.columns])
     for number, entry in enumerate(entries, 1):
-        writer.writerow([guard(v) if isinstance(v, str) else v for v in row_values(entry, columns, repo, vocabulary, number)])
-    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+        writer.writerow([guard(v) if isinstance(v, str) else v for v in rows.row(entry, number)])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def guard(text: str) -> str:
@@ -275,13 +359,22 @@ def guard(text: str) -> str:
 
 
 def write_json(path: Path, entries: list[Entry]) -> None:
-    document = {
-        "format": JSON_FORMAT,
-        "version": JSON_VERSION,
-        "entries": [{"id": e.id, "catalogue": e.catalogue, "domain": e.domain, "slug": e.slug, "data": entry_data(e)}
-                    for e in entries],
-    }
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path.write_bytes(json_bytes(entries))
+
+
+def json_record(entry: Entry) -> str:
+    """One entry of the JSON list as `json_bytes` indents it: the same text in every file that lists the entry."""
+    record = {"id": entry.id, "catalogue": entry.catalogue, "domain": entry.domain, "slug": entry.slug, "data": entry_data(entry)}
+    return "    " + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+def json_bytes(entries: list[Entry], record: Callable[[Entry], str] = json_record) -> bytes:
+    """The versioned list, indented as json.dumps(indent=2) would, from each entry's own text (`record` may
+    remember them): with an indent, json.dumps runs in pure Python, slowly."""
+    head = json.dumps({"format": JSON_FORMAT, "version": JSON_VERSION, "entries": []}, ensure_ascii=False, indent=2)
+    if entries:
+        head = head.removesuffix("[]\n}") + "[\n" + ",\n".join(record(e) for e in entries) + "\n  ]\n}"
+    return (head + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------- command
@@ -318,19 +411,16 @@ def run_export(args: argparse.Namespace, layout: Layout) -> int:
         domain = found_domain
     entries = sorted((e for e in repo.entries
                       if (catalogue is None or e.catalogue == catalogue.slug) and (domain is None or e.domain == domain.slug)),
-                     key=_sort_key(repo))
+                     key=sort_key(repo))
     schema: Schema = schemas["entry"]
-    columns = standard_columns(schema)
-    vocabulary = channel_vocabulary(schema)
+    rows = SheetRows(standard_columns(schema), repo, channel_vocabulary(schema))
     if fmt == "json":
         _write_atomic(out, lambda path: write_json(path, entries))
     elif fmt == "csv":
-        _write_atomic(out, lambda path: write_csv(path, entries, columns, repo, vocabulary))
+        _write_atomic(out, lambda path: write_csv(path, entries, rows))
     else:
-        shown = [catalogue] if catalogue else sorted(repo.catalogues.values(), key=lambda c: c.slug)
-        groups = [(c, [e for e in entries if e.catalogue == c.slug]) for c in shown]
-        groups = [g for g in groups if g[1]] or groups[:1]
-        _write_atomic(out, lambda path: write_xlsx(path, groups, columns, repo, vocabulary, domain))
+        groups = sheet_groups(repo, entries, catalogue)
+        _write_atomic(out, lambda path: write_xlsx(path, groups, rows, domain))
     where = f"目录“{catalogue.name}”" if catalogue else "全部目录"
     print(f"已导出{where}{f'“{domain.name}”领域' if domain else ''}的 {len(entries)} 个事项到 {out}。")
     if not entries:
