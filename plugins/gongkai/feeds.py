@@ -85,10 +85,15 @@ def feed_outputs(repo: Repository, history: History, site_url: str, directory_ur
     return outputs
 
 
+def history_path(entry_id: str, directory_urls: bool = True) -> str:
+    """Where an entry's history JSON is: in its page's folder, or beside its page when pages are files."""
+    return f"{entry_id}/history.json" if directory_urls else f"{entry_id}.history.json"
+
+
 def history_outputs(history: History, directory_urls: bool = True) -> dict[str, bytes]:
     """Each entry's history as JSON next to its page, for other tools."""
     return {
-        (f"{entry_id}/history.json" if directory_urls else f"{entry_id}.history.json"):
+        history_path(entry_id, directory_urls):
             json.dumps(as_data(entry_history), ensure_ascii=False, indent=2).encode("utf-8")
         for entry_id, entry_history in sorted(history.entries.items())
     }

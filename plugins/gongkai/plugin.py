@@ -28,9 +28,11 @@ from .clock import build_time
 from .contribute import form_assets
 from .dashboard import INDEX_SRC as SUPERVISION_SRC
 from .dashboard import build_reports, dashboard_files, dashboard_pages
+from .downloads import Offer, page_offers, write_downloads
 from .fastpages import Shell, add_to_sitemap, canonical_tag, shell_of, title_tag
 from .feeds import feed_outputs, history_outputs
 from .history import History, HistoryError, head_commit, read_history
+from .jsonapi import write_api
 from .pages import (
     CATALOGUES_SRC,
     DOMAINS_SRC,
@@ -106,6 +108,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         """The entries a `mkdocs serve --dirty` rebuild regenerates the pages of; None builds everything."""
         self.final_site = ""
         """Where `mkdocs build` was asked to write; the build goes to a staging folder beside it until it passed."""
+        self.offers: dict[str, list[Offer]] = {}
+        """Page source -> its download links, from the last full build (a quick rebuild writes no downloads)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -218,6 +222,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                                            directory_urls=config.use_directory_urls, stamp=self.built)
             for path, content in outputs.items():
                 files.append(File.generated(config, path, content=content))
+            self._add_downloads(files, config)
         if self.config.posters:
             with self.clock.stage("posters"):
                 planned = plan_posters(self.repository, self.schemas, config.use_directory_urls, self.quick)
@@ -272,12 +277,26 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.search_grams.setdefault(searchshards.PAGES, set()).update(searchshards.grams(searchshards.page_text(html)))
         return html
 
+    def _add_downloads(self, files: Files, config: MkDocsConfig) -> None:
+        """Downloads and the JSON API, written straight into the site folder (MkDocs then leaves them there)."""
+        assert self.repository is not None
+        site_dir = Path(config.site_dir)
+        with self.clock.stage("downloads and API"):
+            sizes = write_downloads(self.repository, self.schemas["entry"], site_dir, self.built)
+            self.offers = page_offers(self.repository, sizes)
+            sizes |= write_api(self.repository, self.history, self.schemas, site_dir, site_url=config.site_url or "http://localhost/",
+                               directory_urls=config.use_directory_urls, built=self.built)
+        for path in sizes:
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"docs/{path} 与自动生成的下载文件或数据接口文件重名。请把这个手写文件改名或移到其他文件夹。")
+            files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
+
     def _render(self, spec: PageSpec, page: Page, config: MkDocsConfig) -> str:
         entry = spec.context.get("entry")
         return render(spec, page_url=page.url, schemas=self.schemas, directory_urls=config.use_directory_urls,
                       edit_url=page.edit_url, repo_url=self._repo_url(config), new_file_url=self._new_file_url(config),
                       today=self.built.date(), check=self.checks.get(entry.id) if entry else None,
-                      poster=self._poster(spec, config))
+                      poster=self._poster(spec, config), downloads=self.offers.get(spec.src_uri, []))
 
     def _poster(self, spec: PageSpec, config: MkDocsConfig) -> str:
         """The site path of the page's poster, '' for pages without one."""
