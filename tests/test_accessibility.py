@@ -11,7 +11,9 @@ from playwright.sync_api import Page, sync_playwright
 
 from browser import CHROMIUM, serve
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+"""WCAG 2.1 A and AA, and axe's best practices, which check the landmarks (one main, every part of a page in one),
+the heading order and that each page has its h1."""
 ENTRY = "shili-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang/"
 PAGE_KINDS = {
     "home": "",
