@@ -4,7 +4,7 @@ The pages are written in simplified characters, so the browser converts a query 
 before routing and searching it (assets/gongkai/searchcore.js). The map comes from OpenCC's t2s
 conversion of each CJK Unified Ideograph on its own (U+4E00-U+9FFF and Extension A), keeping those that
 change. It is generated once by scripts/make_t2s.py and shipped in the package (data/t2s.txt), not
-computed at build time: OpenCC is then needed only to regenerate and to test it (tests/test_traditional.py
+computed at build time: OpenCC is then needed only to regenerate and to test it (tests/test_search_traditional.py
 checks the file against the pinned OpenCC), not by every machine that builds a site, and the build costs
 nothing more.
 
