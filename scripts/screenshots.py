@@ -18,7 +18,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "tests"))
 
-from browser import CHROMIUM, counting_server  # noqa: E402
+from browser import counting_server, launch, set_reading  # noqa: E402
 
 ENTRY = "shili-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang/"
 PAGES = {"catalogue": "shili-xian/", "entry": ENTRY, "poster": ENTRY + "poster.html",
@@ -37,15 +37,14 @@ def shoot(site: Path, out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     with counting_server(site) as (url, served), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = launch(playwright)
         for width in WIDTHS:
             for mode, reading in READING.items():
                 context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600,
                                               device_scale_factor=1, locale="zh-CN")
                 page = context.new_page()
                 page.goto(url)
-                page.evaluate("(m) => m ? localStorage.setItem('gk-reading', m) : localStorage.removeItem('gk-reading')",
-                              reading)
+                set_reading(page, reading)
                 for name, path in PAGES.items():
                     page.goto(url + path)
                     page.wait_for_load_state("networkidle")

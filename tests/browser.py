@@ -88,6 +88,28 @@ def counting_server(directory: Path) -> Iterator[tuple[str, dict[str, int]]]:
         server.server_close()
 
 
+FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=zh-CN")
+"""Chromium's flags for this machine: without the background-networking ones it keeps dialling Google's hosts."""
+
+
+def launch(playwright):
+    """Debian's Chromium through Playwright (for axe-core, print emulation and every request seen), headless."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=list(FLAGS))
+
+
+def set_reading(page, mode: str) -> None:
+    """The 大字/高对比 choice as reading.js keeps it for the page's site ('' for none); pages loaded after see it."""
+    page.evaluate("(m) => m ? localStorage.setItem('gk-reading', m) : localStorage.removeItem('gk-reading')", mode)
+
+
+def settle(page, path: str) -> None:
+    """Wait until the page at `path` is loaded, and a search page until its results are on screen."""
+    page.wait_for_load_state("load")
+    if "search/?q=" in path:
+        page.wait_for_selector("#gk-results .gk-result", timeout=20_000)
+
+
 def chrome(width: int = 1280, height: int = 900):
     """A headless Chromium that talks to nothing but localhost."""
     from selenium import webdriver
@@ -97,9 +119,7 @@ def chrome(width: int = 1280, height: int = 900):
         raise RuntimeError("chromium and chromium-driver are not installed: run ./scripts/test, which installs them with apt")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--window-size={width},{height}", "--lang=zh-CN"):
+    for flag in ("--headless=new", *FLAGS, f"--window-size={width},{height}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.set_script_timeout(60)

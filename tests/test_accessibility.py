@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import sync_playwright
 
-from browser import CHROMIUM, serve
+from browser import launch, serve, set_reading, settle
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 """WCAG 2.1 A and AA, and axe's best practices, which check the landmarks (one main, every part of a page in one),
@@ -48,18 +48,10 @@ def browser_page(sample_site, tmp_path_factory):
     (root / urlsplit(SITE_URL).path.strip("/")).symlink_to(sample_site, target_is_directory=True)
     with serve(root) as base, sync_playwright() as playwright:
         url = base + urlsplit(SITE_URL).path.lstrip("/")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=zh-CN"])
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         yield page, url
         browser.close()
-
-
-def settle(page: Page, name: str) -> None:
-    page.wait_for_load_state("load")
-    if name.startswith("search"):
-        page.wait_for_selector("#gk-results .gk-result", timeout=20_000)
 
 
 def violations_text(violations: list[dict]) -> str:
@@ -73,9 +65,9 @@ def violations_text(violations: list[dict]) -> str:
 def test_every_page_kind_passes_axe_wcag21_aa(browser_page, name: str, mode: str) -> None:
     page, url = browser_page
     page.goto(url)
-    page.evaluate("(m) => m ? localStorage.setItem('gk-reading', m) : localStorage.removeItem('gk-reading')", MODES[mode])
+    set_reading(page, MODES[mode])
     page.goto(url + PAGE_KINDS[name])
-    settle(page, name)
+    settle(page, PAGE_KINDS[name])
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     if MODES[mode] and "poster" not in name:  # posters are for paper: no reading mode
         assert page.evaluate("document.documentElement.dataset.gkReading") == MODES[mode]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from browser import CHROMIUM, counting_server
+from browser import counting_server, launch, set_reading, settle
 
 ENTRY = "shili-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang/"
 CATALOGUE = "shili-xian/"
@@ -28,9 +28,7 @@ FIRST_VIEW_LIMIT = 200 * 1024
 @pytest.fixture(scope="module")
 def chromium() -> Browser:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=zh-CN"])
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -39,12 +37,6 @@ def open_page(chromium: Browser, width: int, height: int = 800, *, scale: float 
     context = chromium.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale,
                                    is_mobile=mobile, has_touch=mobile, locale="zh-CN")
     return context.new_page()
-
-
-def settle(page: Page, path: str) -> None:
-    page.wait_for_load_state("load")
-    if "search/?q=" in path:
-        page.wait_for_selector("#gk-results .gk-result", timeout=20_000)
 
 
 SIDEWAYS_JS = """() => {
@@ -67,7 +59,7 @@ def test_pages_fit_a_phone_and_200_percent_zoom_without_sideways_scrolling(chrom
     """1280 px at 200% zoom is a 640 px wide viewport drawn at twice the scale."""
     page = open_page(chromium, width, 800, scale=scale, mobile=width < 600)
     page.goto(site_url)
-    page.evaluate("(m) => m ? localStorage.setItem('gk-reading', m) : localStorage.removeItem('gk-reading')", reading)
+    set_reading(page, reading)
     for name, path in READABLE.items():
         page.goto(site_url + path)
         settle(page, path)
