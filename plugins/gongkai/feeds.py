@@ -11,7 +11,7 @@ from feedgen.feed import FeedGenerator
 
 from .history import History, as_data
 from .model import Repository
-from .pages import ChangeRow, catalogue_src, change_rows, url_of
+from .pages import ChangeRow, beside_entry, catalogue_src, change_rows, url_of
 
 EPOCH = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
 """The `updated` of a feed with no entries yet: fixed, so builds stay reproducible."""
@@ -86,8 +86,7 @@ def feed_outputs(repo: Repository, history: History, site_url: str, directory_ur
 
 
 def history_path(entry_id: str, directory_urls: bool = True) -> str:
-    """Where an entry's history JSON is: in its page's folder, or beside its page when pages are files."""
-    return f"{entry_id}/history.json" if directory_urls else f"{entry_id}.history.json"
+    return beside_entry(entry_id, "history.json", directory_urls)
 
 
 def history_outputs(history: History, directory_urls: bool = True) -> dict[str, bytes]:

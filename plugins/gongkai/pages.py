@@ -80,6 +80,12 @@ def entry_id_src(entry_id: str) -> str:
     return f"{entry_id}.md"
 
 
+def beside_entry(entry_id: str, name: str, directory_urls: bool = True) -> str:
+    """A file that goes with an entry's page (its history.json, its poster): in the page's folder, or beside the
+    page as `<entry>.<name>` when pages are files (entry slugs have no dots, so no page can be called that)."""
+    return f"{entry_id}/{name}" if directory_urls else f"{entry_id}.{name}"
+
+
 def changes_src(page: int) -> str:
     return "changes/index.md" if page == 1 else f"changes/{page}.md"
 

@@ -17,7 +17,7 @@ import segno
 
 from .linkcheck import PageScan, scan_links_text
 from .model import Repository
-from .pages import catalogue_src, catalogues_in_order, entry_src, url_of
+from .pages import beside_entry, catalogue_src, catalogues_in_order, entry_src, url_of
 from .parallel import in_parallel
 from .render import render_template
 from .schema import SchemaSet
@@ -67,9 +67,7 @@ def catalogue_poster(slug: str) -> str:
 
 
 def entry_poster(entry_id: str, directory_urls: bool = True) -> str:
-    """Beside the entry page, as its history.json is: `<entry>/poster.html`, or `<entry>.poster.html` without
-    directory URLs (entry slugs have no dots, so no entry page can be called that)."""
-    return f"{entry_id}/poster.html" if directory_urls else f"{entry_id}.poster.html"
+    return beside_entry(entry_id, "poster.html", directory_urls)
 
 
 def plan_posters(repo: Repository, schemas: SchemaSet, directory_urls: bool = True,
