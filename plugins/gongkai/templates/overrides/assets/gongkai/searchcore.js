@@ -72,22 +72,25 @@ class ShardedSearch {
     this.siteRoot = siteRoot;
     this.buckets = manifest.buckets;
     this.shards = manifest.shards;
-    this.routeFiles = new Map();
-    this.mapFiles = new Map();
+    this.files = new Map();
+  }
+
+  // A JSON file of the bundle, fetched once however many queries ask for it. With `missing`, that stands in for
+  // a file that cannot be had (a map file); without, the failure reaches the search.
+  bundleFile(path, missing) {
+    if (!this.files.has(path)) {
+      const answer = fetch(new URL(path, this.base)).then((r) => (r.ok || missing === undefined ? r.json() : missing));
+      this.files.set(path, missing === undefined ? answer : answer.catch(() => missing));
+    }
+    return this.files.get(path);
   }
 
   routeFile(number) {
-    if (!this.routeFiles.has(number)) {
-      this.routeFiles.set(number, fetch(new URL(`route/${number}.json`, this.base)).then((r) => r.json()));
-    }
-    return this.routeFiles.get(number);
+    return this.bundleFile(`route/${number}.json`);
   }
 
   mapFile(number) {
-    if (!this.mapFiles.has(number)) {
-      this.mapFiles.set(number, fetch(new URL(`t2s/${number}.json`, this.base)).then((r) => (r.ok ? r.json() : {}), () => ({})));
-    }
-    return this.mapFiles.get(number);
+    return this.bundleFile(`t2s/${number}.json`, {});
   }
 
   // The query in simplified characters, as the pages are written (預算 -> 预算): only the map files of its
