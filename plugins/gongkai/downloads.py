@@ -123,7 +123,6 @@ class _Work:
                 member.compress_type = zipfile.ZIP_STORED if fmt == "xlsx" else zipfile.ZIP_DEFLATED  # an .xlsx is a zip already
                 archive.writestr(member, self.content(fmt, self.entries))
 
-
     def cost(self, job: _Job) -> int:
         """Roughly what a job takes, in rows: a sheet costs as much as 40 rows, CSV and JSON a tenth of a sheet's."""
         entries = self.by_catalogue[job.catalogue] if job.catalogue else self.by_domain[job.domain] if job.domain else self.entries

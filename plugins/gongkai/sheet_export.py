@@ -227,40 +227,45 @@ def write_xlsx(target: Path | IO[bytes], groups: list[tuple[Catalogue, list[Entr
             shared[centre_it] = copy(cell._style)  # its own: text_cell may give this cell a quote prefix
         return text_cell(cell, value)
 
+    width = len(columns)
+
+    def header(ws: Any) -> None:
+        """The first sheet's header rows, merges and column widths; the other sheets copy them (_copy_header)."""
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        ws.row_dimensions[1].height = 28
+        index = 0
+        while index < width:
+            column = columns[index]
+            span = 1
+            while column.group and index + span < width and columns[index + span].group == column.group:
+                span += 1
+            if column.group:
+                put(ws, 2, index + 1, column.group)
+                ws.merge_cells(start_row=2, start_column=index + 1, end_row=2, end_column=index + span)
+                for offset in range(span):
+                    put(ws, 3, index + offset + 1, columns[index + offset].label)
+            else:
+                put(ws, 2, index + 1, column.label)
+                ws.merge_cells(start_row=2, start_column=index + 1, end_row=3, end_column=index + 1)
+            index += span
+        for row in (2, 3):
+            for col in range(1, width + 1):
+                cell = ws.cell(row, col)
+                cell.font, cell.alignment = header_font, centre
+                cell.fill = extra_fill if col > first_extra else header_fill
+        for col, column in enumerate(columns, 1):
+            ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(column.key, 6 if column.option else 14)
+
     first: Any = None
     for catalogue, entries in groups:
         ws = book.create_sheet(_sheet_name(catalogue.name, taken))
-        width = len(columns)
         title = catalogue.name + (f"（{domain.name}领域）" if domain else "")
         if first is not None:
             _copy_header(first, ws)
         put(ws, 1, 1, title).font = Font(bold=True, size=14)
         if first is None:
             first = ws
-            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-            ws.row_dimensions[1].height = 28
-            index = 0
-            while index < width:
-                column = columns[index]
-                span = 1
-                while column.group and index + span < width and columns[index + span].group == column.group:
-                    span += 1
-                if column.group:
-                    put(ws, 2, index + 1, column.group)
-                    ws.merge_cells(start_row=2, start_column=index + 1, end_row=2, end_column=index + span)
-                    for offset in range(span):
-                        put(ws, 3, index + offset + 1, columns[index + offset].label)
-                else:
-                    put(ws, 2, index + 1, column.label)
-                    ws.merge_cells(start_row=2, start_column=index + 1, end_row=3, end_column=index + 1)
-                index += span
-            for row in (2, 3):
-                for col in range(1, width + 1):
-                    cell = ws.cell(row, col)
-                    cell.font, cell.alignment = header_font, centre
-                    cell.fill = extra_fill if col > first_extra else header_fill
-            for col, column in enumerate(columns, 1):
-                ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(column.key, 6 if column.option else 14)
+            header(ws)
         for number, entry in enumerate(entries, 1):
             ws.append([data_cell(ws, value, centred[col]) for col, value in enumerate(rows.row(entry, number))])
         ws.freeze_panes = "D4"
