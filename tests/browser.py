@@ -162,6 +162,8 @@ def search_urls(driver, site_url: str, queries: list[str]) -> dict[str, list[str
 
 
 def wait_for(driver, condition, timeout: float = 20):
+    """Poll until `condition` holds; a list the page re-rendered while it was read is polled again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.wait import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)

@@ -93,7 +93,7 @@ def test_router_names_every_catalogue_whose_pages_hold_a_query(sample_site: Path
     manifest = json.loads((bundle / "shards.json").read_text())
     slugs = [s["slug"] for s in manifest["shards"]]
     routes = [json.loads((bundle / "route" / f"{n}.json").read_text()) for n in range(manifest["buckets"])]
-    assert len(routes) == manifest["buckets"] and all(len(r) <= 2 * searchshards.GRAMS_PER_FILE for r in routes)
+    assert len(routes) == manifest["buckets"] and all(len(r) <= 2 * searchshards.grams_per_file(len(slugs)) for r in routes)
     for url, texts in page_parts(sample_site).items():
         where = url.strip("/").split("/")
         index = slugs.index(where[0] if len(where) == 3 else "_pages")

@@ -37,8 +37,9 @@ PAGES = "_pages"
 ROUTE_DIR = "route"
 MANIFEST = "shards.json"
 FILTERS = "filters.json"
-GRAMS_PER_FILE = 200
-"""How many characters and pairs share a route file: about 3 KB each at 100 catalogues, 20 KB at 700."""
+ROUTE_FILE_BYTES = 4096
+"""About how large a route file grows: a query fetches one per character pair, so at 700 catalogues (a
+province) a file holds 30 pairs, at 70 (a city) 160."""
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -90,9 +91,14 @@ def bucket(gram: str, buckets: int) -> int:
     return value
 
 
-def bucket_count(distinct: int) -> int:
+def grams_per_file(shards: int) -> int:
+    """How many pairs fit in ROUTE_FILE_BYTES: each costs its bits in base64, the pair and the JSON around them."""
+    return max(1, ROUTE_FILE_BYTES // (4 * ((shards + 7) // 8 + 2) // 3 + 12))
+
+
+def bucket_count(distinct: int, shards: int) -> int:
     count = 1
-    while count * GRAMS_PER_FILE < distinct:
+    while count * grams_per_file(shards) < distinct:
         count *= 2
     return count
 
@@ -108,7 +114,7 @@ def write_router(bundle: Path, shards: list[Shard], grams_of: list[set[str]], fi
             if row is None:
                 row = bits[gram] = bytearray(width)
             row[byte] |= flag
-    buckets = bucket_count(len(bits))
+    buckets = bucket_count(len(bits), len(shards))
     files: list[dict[str, str]] = [{} for _ in range(buckets)]
     for gram, row in bits.items():
         files[bucket(gram, buckets)][gram] = base64.b64encode(bytes(row)).decode("ascii")

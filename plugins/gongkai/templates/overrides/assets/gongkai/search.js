@@ -267,14 +267,19 @@ async function showMore() {
   await renderMore();
 }
 
+function unavailable() {
+  status.textContent = "搜索索引尚未生成，暂时无法搜索。请从首页按目录和领域浏览。";
+}
+
 async function main() {
   try {
     engine = await openSearch(bundle.href, siteRoot);
-    warm = engine.open(OPTIONS);
+    warm = engine.open(OPTIONS); // its WebAssembly loads while the manifest and the router answer
   } catch (error) {
-    status.textContent = "搜索索引尚未生成，暂时无法搜索。请从首页按目录和领域浏览。";
+    unavailable();
     return;
   }
+  engine.manifest.catch(unavailable);
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   ownCatalogue = readerCatalogue(params);

@@ -55,13 +55,14 @@ function bitsOf(text) {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
+// Resolves once Pagefind's script is in: the caller can start its WebAssembly and worker while the manifest
+// (the catalogues and the router's size) is still on its way.
 export async function openSearch(bundleHref, siteRoot) {
   const bundle = new URL(bundleHref, document.baseURI);
   const base = new URL("./", bundle);
-  const [pagefind, manifest] = await Promise.all([
-    import(bundle.href),
-    fetch(new URL("shards.json", base)).then((r) => r.json()),
-  ]);
+  const manifest = fetch(new URL("shards.json", base)).then((r) => r.json());
+  manifest.catch(() => {}); // a missing manifest fails the first search, not the page
+  const pagefind = await import(bundle.href);
   return new ShardedSearch(pagefind, base, siteRoot, manifest);
 }
 
@@ -70,8 +71,7 @@ class ShardedSearch {
     this.pagefind = pagefind;
     this.base = base;
     this.siteRoot = siteRoot;
-    this.buckets = manifest.buckets;
-    this.shards = manifest.shards;
+    this.manifest = manifest;
     this.files = new Map();
   }
 
@@ -110,10 +110,11 @@ class ShardedSearch {
 
   // The catalogues that can hold a match, the reader's own first, then its county's, then the rest in order.
   async route(query, { own = "", catalogue = "" } = {}) {
+    const { buckets, shards } = await this.manifest;
     const grams = queryGrams(query);
     let bits = null;
     if (grams.length) {
-      const files = await Promise.all([...new Set(grams.map((g) => bucketOf(g, this.buckets)))].map((n) => this.routeFile(n)));
+      const files = await Promise.all([...new Set(grams.map((g) => bucketOf(g, buckets)))].map((n) => this.routeFile(n)));
       const table = Object.assign({}, ...files);
       for (const gram of grams) {
         if (!table[gram]) return [];
@@ -121,7 +122,7 @@ class ShardedSearch {
         bits = bits ? bits.map((b, i) => b & row[i]) : row;
       }
     }
-    let found = this.shards.filter((shard, i) => (!bits || bits[i >> 3] & (1 << (i & 7))) && (!catalogue || shard.name === catalogue));
+    let found = shards.filter((shard, i) => (!bits || bits[i >> 3] & (1 << (i & 7))) && (!catalogue || shard.name === catalogue));
     found = [...found.filter((s) => s.slug !== PAGES), ...found.filter((s) => s.slug === PAGES)]; // entries first
     const mine = found.find((s) => s.slug === own);
     if (mine) {
