@@ -296,8 +296,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         return render(spec, page_url=page.url, schemas=self.schemas, directory_urls=config.use_directory_urls,
                       edit_url=page.edit_url, repo_url=self._repo_url(config), new_file_url=self._new_file_url(config),
                       today=self.built.date(), check=self.checks.get(entry.id) if entry else None,
-                      poster=self._poster(spec, config), downloads=self.offers.get(spec.src_uri, []),
-                      search_index=self.config.search)
+                      poster=self._poster(spec, config), downloads=self.offers.get(spec.src_uri, []))
 
     def _poster(self, spec: PageSpec, config: MkDocsConfig) -> str:
         """The site path of the page's poster, '' for pages without one."""
