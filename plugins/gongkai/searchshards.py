@@ -39,7 +39,7 @@ MANIFEST = "shards.json"
 FILTERS = "filters.json"
 ROUTE_FILE_BYTES = 4096
 """About how large a route file grows: a query fetches one per character pair, so at 700 catalogues (a
-province) a file holds 30 pairs, at 70 (a city) 160."""
+province) a file holds 31 pairs, at 70 (a city) 170."""
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -91,9 +91,14 @@ def bucket(gram: str, buckets: int) -> int:
     return value
 
 
+def row_width(shards: int) -> int:
+    """Bytes of a pair's row: a bit per part."""
+    return (shards + 7) // 8
+
+
 def grams_per_file(shards: int) -> int:
-    """How many pairs fit in ROUTE_FILE_BYTES: each costs its bits in base64, the pair and the JSON around them."""
-    return max(1, ROUTE_FILE_BYTES // (4 * ((shards + 7) // 8 + 2) // 3 + 12))
+    """How many pairs fit in ROUTE_FILE_BYTES: each costs its row in base64, the pair and the JSON around them."""
+    return max(1, ROUTE_FILE_BYTES // (4 * ((row_width(shards) + 2) // 3) + 12))
 
 
 def bucket_count(distinct: int, shards: int) -> int:
@@ -105,7 +110,7 @@ def bucket_count(distinct: int, shards: int) -> int:
 
 def write_router(bundle: Path, shards: list[Shard], grams_of: list[set[str]], filters: dict[str, dict[str, int]]) -> None:
     """The manifest, the route files and the filter values, next to the Pagefind bundle."""
-    width = (len(shards) + 7) // 8
+    width = row_width(len(shards))
     bits: dict[str, bytearray] = {}
     for index, found in enumerate(grams_of):
         byte, flag = index >> 3, 1 << (index & 7)
