@@ -86,6 +86,23 @@ def test_entry_first_view_on_a_phone_is_light_and_asks_no_other_host(chromium: B
     assert wire < FIRST_VIEW_LIMIT
 
 
+def test_search_page_fetches_what_it_preloads_once_and_on_its_own_thread(chromium: Browser, site_url: str) -> None:
+    """The head preloads what every first search fetches of the site-wide bundle: each is used (a preload the
+    search did not match would be fetched twice), and Pagefind's worker is never started (scripts/bench)."""
+    page = open_page(chromium, 1280, 900)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(site_url + READABLE["search"])
+    settle(page, READABLE["search"])
+    preloaded = page.eval_on_selector_all('head link[rel="preload"]', "links => links.map((l) => l.href)")
+    tag = page.get_attribute('meta[name="gk-search-tag"]', "content")
+    page.context.close()
+    assert tag and f"{site_url}pagefind/pagefind-entry.json?ts={tag}" in preloaded, preloaded
+    assert any(p.endswith(".pf_meta") for p in preloaded) and any(p.endswith(".pagefind") for p in preloaded), preloaded
+    assert {p: requests.count(p) for p in preloaded} == dict.fromkeys(preloaded, 1), requests
+    assert not [r for r in requests if "pagefind-worker" in r or ("pagefind-entry.json" in r and f"ts={tag}" not in r)]
+
+
 @pytest.mark.parametrize("name", list(READABLE))
 def test_no_page_asks_any_other_host(chromium: Browser, site_url: str, name: str) -> None:
     """Not a font, a script or a GitHub badge from elsewhere: the site works on a government intranet."""

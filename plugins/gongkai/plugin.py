@@ -8,7 +8,6 @@ import logging
 import os
 import posixpath
 import shutil
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -110,6 +109,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         """Where `mkdocs build` was asked to write; the build goes to a staging folder beside it until it passed."""
         self.offers: dict[str, list[Offer]] = {}
         """Page source -> its download links, from the last full build (a quick rebuild writes no downloads)."""
+        self.search_head: dict[str, Any] = {}
+        """What the search page's head names of the site-wide search bundle: its cache tag and the files to preload."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -223,6 +224,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             for path, content in outputs.items():
                 files.append(File.generated(config, path, content=content))
             self._add_downloads(files, config)
+            if self.config.search:
+                with self.clock.stage("pagefind"):
+                    self.search_head = self._site_bundle(config)
+        config.extra["gongkai_search"] = self.search_head
         if self.config.posters:
             with self.clock.stage("posters"):
                 planned = plan_posters(self.repository, self.schemas, config.use_directory_urls, self.quick)
@@ -377,19 +382,24 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                          page.canonical_url or ""))
         return [(done, grams)]
 
+    def _site_bundle(self, config: MkDocsConfig) -> dict[str, Any]:
+        """The site-wide bundle (the script and the WebAssembly), built before the pages so that the search page
+        can preload what a first search fetches of it. The tag keeps its entry file's address the same for a
+        build (Pagefind otherwise adds the time to it), so that it can be preloaded and cached."""
+        try:
+            names = search.build_site_bundle(Path(config.site_dir) / "pagefind")
+        except search.SearchIndexError as exc:
+            raise PluginError(str(exc)) from exc
+        tag = self.built.strftime("%Y%m%d%H%M%S")
+        return {"tag": tag, "preload": ["pagefind/shards.json", f"pagefind/pagefind-entry.json?ts={tag}",
+                                        *(f"pagefind/{name}" for name in names)]}
+
     def _index_for_search(self, config: MkDocsConfig) -> list[searchshards.Shard]:
-        """A bundle per catalogue from its entry pages and one from the hand-written pages of docs/, the router
-        over them (searchshards), and the site-wide bundle that brings the script and the WebAssembly: one page
-        that offers one word nobody types (Pagefind builds no bundle from nothing), so that what a query loads of
-        it is a few bytes."""
+        """A bundle per catalogue from its entry pages and one from the hand-written pages of docs/, merged into
+        the site-wide bundle (_site_bundle), and the router over them (searchshards)."""
         assert self.repository is not None
         site_dir = Path(config.site_dir)
         bundle = site_dir / "pagefind"
-        with tempfile.TemporaryDirectory(prefix="gongkai-search-") as folder:
-            Path(folder, "index.html").write_text(
-                '<html lang="zh-CN"><body><div data-pagefind-body>龘龘龘</div></body></html>', encoding="utf-8")
-            search.build_index(Path(folder))
-            shutil.move(Path(folder, "pagefind"), bundle)
         counts = Counter(e.catalogue for e in self.repository.entries)
         shards = [searchshards.Shard(c.slug, c.name, c.parent, counts[c.slug], f"{c.slug}/")
                   for c in catalogues_in_order(self.repository) if counts[c.slug]]

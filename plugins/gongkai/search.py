@@ -12,6 +12,7 @@ import os
 import platform
 import shutil
 import subprocess
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,24 @@ def build_index(site_dir: Path, binary: Path | None = None) -> str:
     if target.exists():
         shutil.rmtree(target)
     return _run(binary, ["--site", str(site_dir)], target, "pagefind.js")
+
+
+PLACEHOLDER = '<html lang="zh-CN"><body><div data-pagefind-body>龘龘龘</div></body></html>'
+"""The one page of the site-wide bundle: one word nobody types (Pagefind builds no bundle from nothing)."""
+
+
+def build_site_bundle(target: Path, binary: Path | None = None) -> list[str]:
+    """The site-wide bundle at `target`: Pagefind's script and WebAssembly, and an index whose only page is
+    PLACEHOLDER, so that what a query loads of it is a few bytes (the catalogues' indexes are merged into it).
+    Returns the names of the files every first search fetches of it, for the search page to preload."""
+    with tempfile.TemporaryDirectory(prefix="gongkai-search-") as folder:
+        Path(folder, "index.html").write_text(PLACEHOLDER, encoding="utf-8")
+        build_index(Path(folder), binary)
+        if target.exists():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(Path(folder, "pagefind"), target)
+    return sorted(p.name for p in target.iterdir() if p.suffix in (".pf_meta", ".pagefind"))
 
 
 KEPT = ("pagefind-entry.json", "index", "fragment", "filter")

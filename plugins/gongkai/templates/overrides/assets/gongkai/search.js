@@ -273,7 +273,7 @@ function unavailable() {
 
 async function main() {
   try {
-    engine = await openSearch(bundle.href, siteRoot);
+    engine = await openSearch(bundle.href, siteRoot, document.querySelector('meta[name="gk-search-tag"]')?.content);
     warm = engine.open(OPTIONS); // its WebAssembly loads while the manifest and the router answer
   } catch (error) {
     unavailable();

@@ -55,23 +55,25 @@ function bitsOf(text) {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
-// Resolves once Pagefind's script is in: the caller can start its WebAssembly and worker while the manifest
-// (the catalogues and the router's size) is still on its way.
-export async function openSearch(bundleHref, siteRoot) {
+// Resolves once Pagefind's script is in: the caller can start its WebAssembly while the manifest (the
+// catalogues and the router's size) is still on its way. `tag` is the build's (the page's head preloads the
+// bundle's entry file under it); without one Pagefind adds the time to that file's address.
+export async function openSearch(bundleHref, siteRoot, tag = null) {
   const bundle = new URL(bundleHref, document.baseURI);
   const base = new URL("./", bundle);
   const manifest = fetch(new URL("shards.json", base)).then((r) => r.json());
   manifest.catch(() => {}); // a missing manifest fails the first search, not the page
   const pagefind = await import(bundle.href);
-  return new ShardedSearch(pagefind, base, siteRoot, manifest);
+  return new ShardedSearch(pagefind, base, siteRoot, manifest, tag);
 }
 
 class ShardedSearch {
-  constructor(pagefind, base, siteRoot, manifest) {
+  constructor(pagefind, base, siteRoot, manifest, tag) {
     this.pagefind = pagefind;
     this.base = base;
     this.siteRoot = siteRoot;
     this.manifest = manifest;
+    this.tagged = tag ? { metaCacheTag: tag } : {};
     this.files = new Map();
   }
 
@@ -151,18 +153,20 @@ class ShardedSearch {
     return out;
   }
 
-  // A Pagefind instance over the hand-written pages (its WebAssembly and worker start loading now), to which
-  // merge() adds catalogues.
+  // A Pagefind instance over the site-wide bundle (its WebAssembly starts loading now), to which merge() adds
+  // catalogues. On the page's own thread: Pagefind's worker starts later than the page and relays every call,
+  // which costs a first search more than it saves (scripts/bench measures it).
   open(options = {}) {
-    const instance = this.pagefind.createInstance({ basePath: this.base.pathname, baseUrl: this.siteRoot, ...options });
-    instance.options({ baseUrl: this.siteRoot, ...options });
+    const own = { baseUrl: this.siteRoot, ...this.tagged, ...options };
+    const instance = this.pagefind.createInstance({ basePath: this.base.pathname, noWorker: true, ...own });
+    instance.options(own);
     instance.init();
     return instance;
   }
 
   async merge(instance, shards, options = {}) {
     await Promise.all(shards.map((shard) => instance.mergeIndex(new URL(`c/${shard.slug}/`, this.base).pathname,
-      { baseUrl: `${this.siteRoot}${shard.base}`, ...options })));
+      { baseUrl: `${this.siteRoot}${shard.base}`, ...this.tagged, ...options })));
     return instance;
   }
 
