@@ -88,7 +88,8 @@ def test_entry_first_view_on_a_phone_is_light_and_asks_no_other_host(chromium: B
 
 def test_search_page_fetches_what_it_preloads_once_and_on_its_own_thread(chromium: Browser, site_url: str) -> None:
     """The head preloads what every first search fetches of the site-wide bundle: each is used (a preload the
-    search did not match would be fetched twice), and Pagefind's worker is never started (scripts/bench)."""
+    search did not match would be fetched twice), nothing of the catalogues' indexes is fetched twice, and
+    Pagefind's worker is never started (scripts/bench)."""
     page = open_page(chromium, 1280, 900)
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -100,6 +101,8 @@ def test_search_page_fetches_what_it_preloads_once_and_on_its_own_thread(chromiu
     assert tag and f"{site_url}pagefind/pagefind-entry.json?ts={tag}" in preloaded, preloaded
     assert any(p.endswith(".pf_meta") for p in preloaded) and any(p.endswith(".pagefind") for p in preloaded), preloaded
     assert {p: requests.count(p) for p in preloaded} == dict.fromkeys(preloaded, 1), requests
+    fetched = [r for r in requests if "/pagefind/c/" in r]
+    assert any(r.endswith(".pf_meta") for r in fetched) and len(fetched) == len(set(fetched)), fetched
     assert not [r for r in requests if "pagefind-worker" in r or ("pagefind-entry.json" in r and f"ts={tag}" not in r)]
 
 
