@@ -87,6 +87,13 @@ def test_links_outside_the_site_are_broken(tmp_path: Path) -> None:
         ("../../etc/passwd", "/../../etc/passwd"), ("/other/", "other/")]
 
 
+def test_a_form_sending_to_a_missing_page_is_broken(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site", {"index.html": page('<form action="search/"><input name="q"></form>'
+                                                             '<form action="search.html"></form><form action=""></form>'),
+                                          "search.html": page("搜索")})
+    assert [(b.href, b.target) for b in broken_links(Site.read(root))] == [("search/", "search/")]
+
+
 def test_clean_site_passes(gongkai, repo: Repo, tmp_path: Path) -> None:
     root = write_site(tmp_path / "site", {"index.html": page('<a href="sub/">下级</a>'),
                                           "sub/index.html": page('<a href="..">上级</a>', up="..")})

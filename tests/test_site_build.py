@@ -82,6 +82,8 @@ def test_a_site_without_directory_urls_links_its_history_files_and_indexes_its_e
     assert proc.returncode == 0, proc.stderr[-3000:]
     page = (site / "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang.html").read_text(encoding="utf-8")
     assert 'href="zuidi-shenghuo-baozhang.history.json"' in page
+    assert 'role="search" action="../../search.html"' in page, "the header's search box sends the query to the search page"
+    assert 'action="search.html"' in (site / "search.html").read_text(encoding="utf-8")
     assert (site / "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang.history.json").is_file()
     entry = json.loads((site / "pagefind/c/test-xian/pagefind-entry.json").read_text(encoding="utf-8"))
     assert sum(language["page_count"] for language in entry["languages"].values()) == 1

@@ -26,8 +26,8 @@ from .paths import Layout
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 HTML_SUFFIXES = (".html", ".htm")
-LINK_ATTRIBUTES = frozenset({"href", "src", "poster"})
-"""Attributes whose value is one URL the browser loads or follows."""
+LINK_ATTRIBUTES = frozenset({"href", "src", "poster", "action"})
+"""Attributes whose value is one URL the browser loads or follows (a form's action when it is sent)."""
 TOP_FRAGMENTS = frozenset({"", "top"})
 """Fragments every page has: HTML scrolls to the top for them."""
 
@@ -135,7 +135,7 @@ _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^<>]*?)?/?>")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _SKIPPED = re.compile(r"<!--.*?-->|(<(script|style|textarea|title)\b[^>]*>).*?</\2\s*>", re.S | re.I)
 """Comments, and the text of elements whose content the HTML parser reads as text, not tags."""
-_WANTED = ("href", "src", "id=", "name=", "poster", "srcset")
+_WANTED = ("href", "src", "id=", "name=", "poster", "srcset", "action")
 
 
 def scan_links(path: Path) -> PageScan:
