@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import PROJECT
+from conftest import ENTRY, ENTRY_PATH, PROJECT, Repo, mkdocs_build
 from gongkai.downloads import BUNDLE, catalogue_download, domain_download, size_text
 from gongkai.loader import parse_text
 from gongkai.model import Entry, Repository
@@ -147,3 +147,16 @@ def test_bundle_holds_the_whole_dataset(sample_site: Path, sample: Repository) -
     assert set(book.sheetnames) == names | {"填写说明"}
     rows = sum(ws.max_row - 3 for ws in book.worksheets if ws.title != "填写说明")
     assert rows == len(sample.entries)
+
+
+def test_a_workbook_excel_would_call_damaged_stops_the_build(site_repo: Repo, tmp_path: Path) -> None:
+    """An entry with more published documents than an Excel cell holds (32,767 characters of JSON): the build names
+    it and stops, with the site folder left as it was, rather than publish a workbook Excel repairs by cutting it."""
+    items = "".join(f"  - title: 示例县{n}号{'城乡最低生活保障标准调整通知' * 6}\n    url: https://www.shilixian.example/{n}.html\n"
+                    f"    date: 2024-03-01\n" for n in range(300))
+    site_repo.write(ENTRY_PATH, ENTRY.split("published:\n")[0] + "published:\n" + items)
+    site = tmp_path / "site"
+    proc = mkdocs_build(site_repo.root / "mkdocs.yml", site)
+    assert proc.returncode == 1 and not site.exists()
+    assert "无法生成 Excel 下载文件" in proc.stderr and "zuidi-shenghuo-baozhang.yml" in proc.stderr, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr

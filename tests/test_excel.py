@@ -386,6 +386,21 @@ def test_exported_sheet_layout(repo: Repo, gongkai) -> None:
     assert row[top.index("事项编号")] == "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang"
 
 
+def test_a_cell_excel_cannot_hold_stops_the_export_and_says_which(repo: Repo, gongkai, tmp_path: Path) -> None:
+    """Excel holds 32,767 characters a cell and calls a file with more damaged: 300 published documents with long
+    titles are more in the 已公开内容（JSON） column. CSV has no such limit."""
+    items = "".join(f"  - title: 示例县{n}号{'城乡最低生活保障标准调整通知' * 6}\n    url: https://www.shilixian.example/{n}.html\n"
+                    f"    date: 2024-03-01\n" for n in range(300))
+    repo.write(ENTRY_PATH, ENTRY.split("published:\n")[0] + "published:\n" + items)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = gongkai(repo.root, "export", "--catalogue", "test-xian", "-o", str(folder / "out.xlsx"))
+    assert result.code == 1 and not list(folder.iterdir()), "no file, and no half-written one"
+    assert "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang.yml" in result.out and "已公开内容（JSON）" in result.out
+    assert "32767" in result.out and "CSV" in result.out and "Traceback" not in result.out + result.err
+    assert gongkai(repo.root, "export", "--catalogue", "test-xian", "-o", str(folder / "out.csv")).code == 0
+
+
 def test_formula_like_text_stays_text(repo: Repo, gongkai, tmp_path: Path) -> None:
     repo.write(ENTRY_PATH, ENTRY.replace("title: 最低生活保障", 'title: "=1+1"').replace("subject: 县民政局", "subject: \"@县民政局\""))
     for fmt in ("xlsx", "csv"):

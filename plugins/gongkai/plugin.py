@@ -50,6 +50,7 @@ from .problems import format_text
 from .render import OVERRIDES, render, render_template
 from .repocheck import site_links
 from .schema import load_schemas
+from .sheet_export import CellTooLong
 from .stages import Stopwatch
 from .supervision import EntryCheck, Supervision, department_slugs, supervise
 from .urlcheck import read_results
@@ -287,7 +288,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         assert self.repository is not None
         site_dir = Path(config.site_dir)
         with self.clock.stage("downloads and API"):
-            sizes = write_downloads(self.repository, self.schemas["entry"], site_dir, self.built)
+            try:
+                sizes = write_downloads(self.repository, self.schemas["entry"], site_dir, self.built)
+            except CellTooLong as exc:
+                raise PluginError(f"无法生成 Excel 下载文件，构建已取消：\n{exc}") from exc
             self.offers = page_offers(self.repository, sizes)
             sizes |= write_api(self.repository, self.history, self.schemas, site_dir, site_url=config.site_url or "http://localhost/",
                                directory_urls=config.use_directory_urls, built=self.built)

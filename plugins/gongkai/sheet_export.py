@@ -16,7 +16,6 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from copy import copy
 from pathlib import Path
 from typing import IO, Any
 
@@ -188,114 +187,100 @@ def _write_atomic(out: Path, write: Callable[[Path], None]) -> None:
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
+    """A name Excel accepts, unlike every name before it (Excel compares them regardless of case)."""
     clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'") or "目录"
     clean, n = clean[:31], 2
     candidate = clean
-    while candidate in taken:
+    while candidate.casefold() in taken:
         suffix = f"（{n}）"
         candidate, n = clean[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(candidate)
+    taken.add(candidate.casefold())
     return candidate
+
+
+EXCEL_CELL_CHARS = 32767
+"""The most characters an Excel cell holds: Excel calls a file with a longer one damaged, and cuts it."""
+
+
+class CellTooLong(ValueError):
+    """An entry's field is longer than an Excel cell can hold (the message says which, in Chinese)."""
 
 
 def write_xlsx(target: Path | IO[bytes], groups: list[tuple[Catalogue, list[Entry]]], rows: SheetRows,
                domain: Domain | None) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    """The standard sheet, with XlsxWriter: twice as fast as openpyxl at it and a third of the size (its shared
+    strings), with every value written as what it is, so that text such as '=1+1' never becomes a formula."""
+    import xlsxwriter
 
     columns, vocabulary = rows.columns, rows.vocabulary
-    book = Workbook()
-    book.remove(book.active)
-    taken: set[str] = set()
-    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    extra_fill = PatternFill("solid", fgColor="EDEDED")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    book = xlsxwriter.Workbook(target, {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
     first_extra = next(i for i, c in enumerate(columns) if c.key == "domain")
-    centred = [bool(c.option) or col == 1 for col, c in enumerate(columns, 1)]
-    shared: dict[bool, Any] = {}
-    """Centred or not -> the style of the first data cell given it: copied to the others, since styling each
-    cell through openpyxl's descriptors costs a third of the whole export (the file is the same)."""
-
-    def data_cell(ws: Any, value: Any, centre_it: bool) -> Any:
-        known = shared.get(centre_it)
-        cell = Cell(ws, style_array=copy(known) if known is not None else None)
-        if known is None:
-            cell.alignment = centre if centre_it else wrap
-            shared[centre_it] = copy(cell._style)  # its own: text_cell may give this cell a quote prefix
-        return text_cell(cell, value)
-
-    width = len(columns)
-
-    def header(ws: Any) -> None:
-        """The first sheet's header rows, merges and column widths; the other sheets copy them (_copy_header)."""
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        ws.row_dimensions[1].height = 28
-        index = 0
-        while index < width:
-            column = columns[index]
-            span = 1
-            while column.group and index + span < width and columns[index + span].group == column.group:
-                span += 1
-            if column.group:
-                put(ws, 2, index + 1, column.group)
-                ws.merge_cells(start_row=2, start_column=index + 1, end_row=2, end_column=index + span)
-                for offset in range(span):
-                    put(ws, 3, index + offset + 1, columns[index + offset].label)
-            else:
-                put(ws, 2, index + 1, column.label)
-                ws.merge_cells(start_row=2, start_column=index + 1, end_row=3, end_column=index + 1)
-            index += span
-        for row in (2, 3):
-            for col in range(1, width + 1):
-                cell = ws.cell(row, col)
-                cell.font, cell.alignment = header_font, centre
-                cell.fill = extra_fill if col > first_extra else header_fill
-        for col, column in enumerate(columns, 1):
-            ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(column.key, 6 if column.option else 14)
-
-    first: Any = None
+    header = [book.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
+                               "bg_color": "#EDEDED" if col >= first_extra else "#DDEBF7"}) for col in range(len(columns))]
+    title_format = book.add_format({"bold": True, "font_size": 14})
+    centred = [bool(c.option) or col == 0 for col, c in enumerate(columns)]
+    cell_formats = {(centre, quoted): book.add_format({"text_wrap": True, "quote_prefix": quoted,
+                                                       **({"align": "center", "valign": "vcenter"} if centre else {"valign": "top"})})
+                    for centre in (False, True) for quoted in (False, True)}
+    formats = [(cell_formats[(centre, False)], cell_formats[(centre, True)]) for centre in centred]
+    last = len(columns) - 1
+    taken: set[str] = set()
     for catalogue, entries in groups:
-        ws = book.create_sheet(_sheet_name(catalogue.name, taken))
-        title = catalogue.name + (f"（{domain.name}领域）" if domain else "")
-        if first is not None:
-            _copy_header(first, ws)
-        put(ws, 1, 1, title).font = Font(bold=True, size=14)
-        if first is None:
-            first = ws
-            header(ws)
+        ws = book.add_worksheet(_sheet_name(catalogue.name, taken))
+        ws.set_row(0, 28)
+        ws.merge_range(0, 0, 0, last, catalogue.name + (f"（{domain.name}领域）" if domain else ""), title_format)
+        _write_header(ws, columns, header)
+        for col, column in enumerate(columns):
+            ws.set_column(col, col, _WIDTHS.get(column.key, 6 if column.option else 14))
         for number, entry in enumerate(entries, 1):
-            ws.append([data_cell(ws, value, centred[col]) for col, value in enumerate(rows.row(entry, number))])
-        ws.freeze_panes = "D4"
-    instructions = book.create_sheet(INSTRUCTIONS_SHEET)
-    for row, line in enumerate(_instructions(columns, vocabulary), 1):
-        put(instructions, row, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
-    instructions.column_dimensions["A"].width = 120
-    book.save(target)
+            row = number + HEADER_ROWS - 1
+            for col, value in enumerate(rows.row(entry, number)):
+                if value == "":
+                    ws.write_blank(row, col, None, formats[col][0])
+                elif isinstance(value, str):
+                    if len(value) > EXCEL_CELL_CHARS:
+                        raise CellTooLong(_too_long(entry, columns[col], len(value)))
+                    plain, quoted = formats[col]
+                    ws.write_string(row, col, value, quoted if value.startswith(FORMULA_START) else plain)
+                else:
+                    ws.write_number(row, col, value, formats[col][0])
+        ws.freeze_panes(HEADER_ROWS, 3)
+    instructions = book.add_worksheet(INSTRUCTIONS_SHEET)
+    instructions.set_column(0, 0, 120)
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    for row, line in enumerate(_instructions(columns, vocabulary)):
+        instructions.write_string(row, 0, line, wrap)
+    book.close()
 
 
 HEADER_ROWS = 3
 """The title row and the two header rows above the entries."""
 
 
-def _copy_header(source: Any, ws: Any) -> None:
-    """The first sheet's header rows, merges and sizes on another sheet (the title cell is set apart): the same
-    cells and styles as building them again, which costs 9 ms a sheet, and a domain's workbook has one per catalogue."""
-    from openpyxl.worksheet.cell_range import CellRange
+def _write_header(ws: Any, columns: list[SheetColumn], formats: list[Any]) -> None:
+    """The two header rows: a group's label over its columns' own, a column without a group over both rows."""
+    index = 0
+    while index < len(columns):
+        column = columns[index]
+        span = 1
+        while column.group and index + span < len(columns) and columns[index + span].group == column.group:
+            span += 1
+        if not column.group:
+            ws.merge_range(1, index, 2, index, column.label, formats[index])
+        elif span == 1:
+            ws.write_string(1, index, column.group, formats[index])
+            ws.write_string(2, index, column.label, formats[index])
+        else:
+            ws.merge_range(1, index, 1, index + span - 1, column.group, formats[index])
+            for offset in range(span):
+                ws.write_string(2, index + offset, columns[index + offset].label, formats[index + offset])
+        index += span
 
-    for (row, col), cell in source._cells.items():
-        if row <= HEADER_ROWS and (row, col) != (1, 1):
-            copied = text_cell(ws.cell(row, col), cell.value)
-            copied._style = copy(cell._style)
-    for merged in source.merged_cells.ranges:  # as written, a range: merge_cells would work out borders again
-        ws.merged_cells.add(CellRange(merged.coord))
-    for row, dimension in source.row_dimensions.items():
-        if row <= HEADER_ROWS and dimension.height:
-            ws.row_dimensions[row].height = dimension.height
-    for key, dimension in source.column_dimensions.items():
-        ws.column_dimensions[key].width = dimension.width
+
+def _too_long(entry: Entry, column: SheetColumn, length: int) -> str:
+    return (f"{entry.path}：“{column.label}”有 {length} 个字符，超过 Excel 一个单元格最多 {EXCEL_CELL_CHARS} 个字符的限制，"
+            "写进表格后 Excel 会说文件已损坏并截断内容。请精简这一项（已公开的文件很多时，可以只保留栏目页面的链接），"
+            "或改用 CSV、JSON 格式导出。")
 
 
 def xlsx_bytes(groups: list[tuple[Catalogue, list[Entry]]], rows: SheetRows, domain: Domain | None) -> bytes:
@@ -307,20 +292,6 @@ def xlsx_bytes(groups: list[tuple[Catalogue, list[Entry]]], rows: SheetRows, dom
 _WIDTHS = {"seq": 6, "l1": 14, "title": 18, "content": 40, "basis": 40, "time_limit": 24, "subject": 16, "channels": 36,
            "domain": 12, "id": 36, "l3": 14, "channels_other": 20, "time_json": 30, "published_json": 30,
            "pending_json": 30, "note": 24}
-
-
-def put(ws: Any, row: int, col: int, value: Any) -> Any:
-    """Set a cell; text is always stored as text, so a value such as '=1+1' never becomes a formula."""
-    return text_cell(ws.cell(row, col), value)
-
-
-def text_cell(cell: Any, value: Any) -> Any:
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl would store '=…' as a formula
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True  # and Excel keeps it as text when someone edits the cell
-    return cell
 
 
 def _instructions(columns: list[SheetColumn], vocabulary: list[str]) -> list[str]:
@@ -425,7 +396,11 @@ def run_export(args: argparse.Namespace, layout: Layout) -> int:
         _write_atomic(out, lambda path: write_csv(path, entries, rows))
     else:
         groups = sheet_groups(repo, entries, catalogue)
-        _write_atomic(out, lambda path: write_xlsx(path, groups, rows, domain))
+        try:
+            _write_atomic(out, lambda path: write_xlsx(path, groups, rows, domain))
+        except CellTooLong as exc:
+            print(f"{exc}\n未导出。")
+            return EXIT_PROBLEMS
     where = f"目录“{catalogue.name}”" if catalogue else "全部目录"
     print(f"已导出{where}{f'“{domain.name}”领域' if domain else ''}的 {len(entries)} 个事项到 {out}。")
     if not entries:
