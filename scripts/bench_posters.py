@@ -1,9 +1,8 @@
 """Benchmark: what the notice-board posters cost per QR code and per build (posters.py).
 
-Prints segno's time per code with the best of its eight masks and with posters.MASK fixed, our drawing of the
-code against segno's own SVG writer, how far the fixed mask's penalty score is from the best one's on the
-sample site's addresses, and the time to render N posters (copies of the sample's, each with an address of
-its own) in one process and on every core, as the build does. Best of --repeat.
+Prints zxing-cpp's time per code, our drawing of the code as one SVG path, and the time to render N posters
+(copies of the sample's, each with an address of its own) in one process and on every core, as the build
+does. Best of --repeat.
 
     .venv/bin/python scripts/bench_posters.py [--entries 10000] [--repeat 3]
 """
@@ -13,14 +12,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-import segno
-from segno import encoder
 
 from gongkai import posters
 from gongkai.clock import build_time
@@ -54,30 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     sample = [p for p in posters.plan_posters(repository, schemas) if p.title]
     urls = [SITE_URL + p.page for p in sample]
     per = len(urls)
-
-    def codes(**options: object) -> Callable[[], object]:
-        return lambda: [segno.make_qr(u, error=posters.ERROR_LEVEL, boost_error=False, **options) for u in urls]
-
-    made = [segno.make_qr(u, error=posters.ERROR_LEVEL, boost_error=False, mask=posters.MASK) for u in urls]
+    sizes = [len(posters.qr_matrix(u)) for u in urls]
     print(f"{per} entry addresses of the sample site, {len(urls[0])}-{max(map(len, urls))} characters, "
-          f"QR version {min(c.version for c in made)}-{max(c.version for c in made)}, level {posters.ERROR_LEVEL.upper()}")
-    figures = {
-        "segno, best of 8 masks": best_of(args.repeat, codes()),
-        f"segno, mask {posters.MASK} fixed": best_of(args.repeat, codes(mask=posters.MASK)),
-        "segno's SVG writer": best_of(args.repeat, lambda: [c.svg_inline() for c in made]),
-        "our SVG path (qr_code less make_qr)": best_of(args.repeat, lambda: [posters.qr_code(u) for u in urls])
-                                                - best_of(args.repeat, codes(mask=posters.MASK)),
-    }
-    for name, seconds in figures.items():
-        print(f"  {name}: {seconds / per * 1000:.2f} ms per code")
-
-    ratios = []
-    for url in urls:
-        matrices = [segno.make_qr(url, error=posters.ERROR_LEVEL, boost_error=False, mask=m).matrix for m in range(8)]
-        scores = [encoder.evaluate_mask(m, len(m), len(m)) for m in matrices]
-        ratios.append(scores[posters.MASK] / min(scores))
-    print(f"mask {posters.MASK}'s penalty against the best mask's: mean {statistics.mean(ratios):.3f}, "
-          f"worst {max(ratios):.3f} (1.000 = the best)")
+          f"QR codes of {min(sizes)}-{max(sizes)} modules a side, level {posters.ERROR_LEVEL}")
+    matrices = best_of(args.repeat, lambda: [posters.qr_matrix(u) for u in urls])
+    drawn = best_of(args.repeat, lambda: [posters.qr_code(u) for u in urls])
+    print(f"  zxing-cpp: {matrices / per * 1000:.2f} ms per code")
+    print(f"  our SVG path (qr_code less qr_matrix): {(drawn - matrices) / per * 1000:.2f} ms per code")
 
     many = [dataclasses.replace(p, path=f"{i}/{p.path}", page=f"{i}/{p.page}")
             for i, p in enumerate(sample * (args.entries // per + 1))][:args.entries]

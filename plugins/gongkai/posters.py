@@ -2,8 +2,9 @@
 entry, with a QR code of the page's canonical address, so that a passer-by can open the page on a phone.
 
 Posters are standalone pages from our own template, not through the theme: a theme render per poster would
-double the build at 100,000 entries. The QR codes come from segno; what segno costs per code decides the
-settings below (scripts/bench_posters.py prints the figures).
+double the build at 100,000 entries. The QR codes come from zxing-cpp (its writer is Zint's, in C): a tenth of
+segno's time per code, with the mask chosen by the standard's penalty rules (scripts/bench_posters.py prints
+the figures).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import segno
+import zxingcpp
 
 from .linkcheck import PageScan, scan_links_text
 from .model import Repository
@@ -26,13 +27,8 @@ TEMPLATE = "posters/poster.html"
 STYLESHEET = "assets/gongkai/poster.css"
 SCRIPT = "assets/gongkai/poster.js"
 
-ERROR_LEVEL = "m"
+ERROR_LEVEL = "M"
 """ISO/IEC 18004 level M (15% of the code may be lost): a printed poster on a board gets dirty and torn."""
-MASK = 2
-"""A fixed data mask instead of trying all eight: the trial is five sixths of segno's time per code (7-8 ms
-against 1.3 ms here). On the sample site's 196 addresses mask 2 is the best of the eight for 86, and its
-penalty score is 2.7% above the best one's on average (20% at worst; the other masks: 6-11% on average).
-Every decoder reads the mask from the code, so any mask gives a valid code."""
 QUIET_ZONE = 4
 """Light modules around the code, as ISO/IEC 18004 requires for QR codes."""
 _RUN = re.compile(rb"\x00+|\x01+")
@@ -90,10 +86,21 @@ def plan_posters(repo: Repository, schemas: SchemaSet, directory_urls: bool = Tr
     return posters
 
 
+_DARK = bytes.maketrans(b"\x00\xff", b"\x01\x00")
+"""zxing-cpp's image has a byte per module, 0 for dark: as 1 for dark, 0 for light."""
+
+
+def qr_matrix(text: str) -> list[bytes]:
+    """`text` as a QR code, a row of modules (1 dark, 0 light) at a time, without the quiet zone."""
+    symbol = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=ERROR_LEVEL).to_image(add_quiet_zones=False)
+    size, modules = symbol.shape[1], memoryview(symbol).tobytes().translate(_DARK)
+    return [modules[y:y + size] for y in range(0, len(modules), size)]
+
+
 def qr_code(text: str) -> QrCode:
     """`text` as a QR code, drawn row by row from the quiet zone's edge: strokes along the dark runs."""
-    matrix = segno.make_qr(text, error=ERROR_LEVEL, mask=MASK, boost_error=False).matrix
-    rows = [f"M{QUIET_ZONE} {y}.5" + "".join(map(_STROKES.__getitem__, _RUN.findall(bytes(row).rstrip(b"\x00"))))
+    matrix = qr_matrix(text)
+    rows = [f"M{QUIET_ZONE} {y}.5" + "".join(map(_STROKES.__getitem__, _RUN.findall(row.rstrip(b"\x00"))))
             for y, row in enumerate(matrix, QUIET_ZONE)]
     return QrCode(len(matrix) + 2 * QUIET_ZONE, "".join(rows))
 
@@ -121,5 +128,5 @@ def render_posters(posters: list[Poster], site_url: str, stamp: dt.datetime, sch
 
 
 def poster_files(posters: list[Poster], *, site_url: str, stamp: dt.datetime, schemas: SchemaSet) -> list[PosterFile]:
-    """Each poster's file, on every core: a poster takes about 2 ms, most of it segno's."""
+    """Each poster's file, on every core."""
     return in_parallel(render_posters, posters, site_url, stamp, schemas)
