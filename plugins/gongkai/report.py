@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from .clock import CHINA
 from .coverage import StandardStatus
@@ -209,44 +209,34 @@ def report_markdown(report: Report) -> str:
     return "\n".join(out)
 
 
-def _cell(sheet: Any, value: object, font: Any = None) -> Any:
-    """A write-only cell; text stays text, and one that looks like a formula is marked so Excel keeps it so."""
-    from openpyxl.cell import WriteOnlyCell
-
-    from .excel import FORMULA_START
-
-    written = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        written.data_type = "s"
-        written.quotePrefix = value.startswith(FORMULA_START)
-    if font is not None:
-        written.font = font
-    return written
-
-
 def report_xlsx(report: Report) -> bytes:
     """One sheet per section, header row frozen, text stored as text (a cell never becomes a formula).
 
-    Written in openpyxl's write-only mode with one shared style: the yearly report of a province
-    has tens of thousands of rows, and per-cell styles cost more than the rest of the build.
+    Written by XlsxWriter row by row (constant memory): the yearly report of a province has tens of thousands
+    of rows.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
     from .excel import FORMULA_START
 
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for heading, columns, rows, empty in sections(report):
-        sheet = book.create_sheet(heading[:31])
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(columns, 1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, 2 * len(column) + 4))
-        sheet.append([_cell(sheet, column, bold) for column in columns])
-        for row in rows or [[empty]]:  # plain values are written as they are, far faster than cells: only formula-like text needs one
-            sheet.append([_cell(sheet, v) if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row])
-    book.properties.title = report.title
     buffer = io.BytesIO()
-    book.save(buffer)
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
+    bold, quoted = book.add_format({"bold": True}), book.add_format({"quote_prefix": True})
+    for heading, columns, rows, empty in sections(report):
+        sheet = book.add_worksheet(heading[:31])
+        sheet.freeze_panes(1, 0)
+        for index, column in enumerate(columns):
+            sheet.set_column(index, index, max(10, min(40, 2 * len(column) + 4)))
+            sheet.write_string(0, index, column, bold)
+        for number, row in enumerate(rows or [[empty]], 1):
+            for index, value in enumerate(row):
+                if value == "":
+                    continue  # an empty cell, as Excel leaves one
+                if isinstance(value, str):
+                    sheet.write_string(number, index, value, quoted if value.startswith(FORMULA_START) else None)
+                else:
+                    sheet.write_number(number, index, value)
+    book.set_properties({"title": report.title})
+    book.close()
     return buffer.getvalue()
