@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .calendars import Deadline, ics_feed, upcoming_deadlines
 from .history import History
-from .model import Catalogue, Entry, Repository
+from .model import Entry, Repository
 from .pages import PageSpec, catalogues_in_order, entry_src, url_of
 from .report import PERIODS, Report, build_report, report_xlsx, sections
 from .supervision import Figures, Supervision, department_slugs
@@ -143,22 +143,23 @@ def dashboard_files(repo: Repository, supervision: Supervision, reports: dict[st
         return base + url_of(entry_src(entry), directory_urls)
 
     names = {c.slug: c.name for c in repo.catalogues.values()}
-    deadlines: list[Deadline] = [d for c in supervision.checks for d in upcoming_deadlines(c.entry, supervision.as_of)]
-    departments = {c.entry.id: c.department for c in supervision.checks}
+    by_catalogue: dict[str, list[Deadline]] = {slug: [] for slug in repo.catalogues}
+    by_department: dict[str, list[Deadline]] = {}
+    for check in supervision.checks:  # grouped once: a province has 700 catalogues and as many departments
+        for deadline in upcoming_deadlines(check.entry, supervision.as_of):
+            by_catalogue[check.entry.catalogue].append(deadline)
+            by_department.setdefault(check.department, []).append(deadline)
     outputs: dict[str, bytes] = {}
 
-    def feed(src: str, title: str, keep: Callable[[Deadline], bool]) -> None:
-        outputs[ics_path(src)] = ics_feed(title, [d for d in deadlines if keep(d)], url_of=url, stamp=stamp, catalogue_names=names)
+    def feed(src: str, title: str, deadlines: list[Deadline]) -> None:
+        outputs[ics_path(src)] = ics_feed(title, deadlines, url_of=url, stamp=stamp, catalogue_names=names)
 
     for catalogue in repo.catalogues.values():
-        feed(catalogue_scope_src(catalogue.slug), f"{catalogue.name}公开截止日期", _in_catalogue(catalogue))
+        feed(catalogue_scope_src(catalogue.slug), f"{catalogue.name}公开截止日期", by_catalogue[catalogue.slug])
     for department, slug in department_slugs(supervision.departments()).items():
-        feed(department_scope_src(slug), f"{department}公开截止日期",
-             lambda d, department=department: departments.get(d.entry.id) == department)
+        feed(department_scope_src(slug), f"{department}公开截止日期", by_department.get(department, []))
     for kind, report in reports.items():
         outputs[report_file(kind, supervision.as_of)] = report_xlsx(report)
     return outputs
 
 
-def _in_catalogue(catalogue: Catalogue) -> Callable[[Deadline], bool]:
-    return lambda d: d.entry.catalogue == catalogue.slug
