@@ -135,7 +135,8 @@ _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^<>]*?)?/?>")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _SKIPPED = re.compile(r"<!--.*?-->|(<(script|style|textarea|title)\b[^>]*>).*?</\2\s*>", re.S | re.I)
 """Comments, and the text of elements whose content the HTML parser reads as text, not tags."""
-_WANTED = ("href", "src", "id=", "name=", "poster", "srcset", "action")
+_WANTED = re.compile(r"href|src|id=|name=|poster|action")
+"""What a tag's attributes must contain to hold a link or an id: one search instead of a test per word."""
 
 
 def scan_links(path: Path) -> PageScan:
@@ -150,7 +151,7 @@ def scan_links_text(text: str) -> PageScan:
     scan = PageScan()
     for tag in _TAG.finditer(text):
         attributes = tag.group(2)
-        if not attributes or not any(word in attributes for word in _WANTED):
+        if not attributes or not _WANTED.search(attributes):
             continue
         name_is_id = tag.group(1).lower() == "a"
         for match in _ATTRIBUTE.finditer(attributes):
