@@ -1,11 +1,12 @@
-"""Entry pages without the theme's per-page cost: the theme renders one entry, the others are poured into it.
+"""Generated pages without the theme's per-page cost: the theme renders one of a group, the others are poured into it.
 
 Entry pages (thousands of them) all stand at the same depth, are out of the navigation and differ
-only in their content, their <title> and their canonical address. So the plugin lets MkDocs render
-one of each kind (the prototype), cuts that output at its content, title and canonical link into a
-`Shell`, and writes every other entry as shell + its own content. `shell_of` refuses (returns None)
-whenever the cut is not exact, and the plugin then builds those pages the ordinary way; a test
-builds the sample site both ways and compares every page byte for byte.
+only in their content, their <title> and their canonical address; so do the later pages of 最近更新
+and the pages behind 监督 (a province has thousands of those too). So the plugin lets MkDocs render
+one page of each group (the prototype, `pour_group`), cuts that output at its content, title and
+canonical link into a `Shell`, and writes every other page of the group as shell + its own content.
+`shell_of` refuses (returns None) whenever the cut is not exact, and the plugin then builds those
+pages the ordinary way; a test builds the sample site both ways and compares every page byte for byte.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ import gzip
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
+
+if TYPE_CHECKING:
+    from .pages import PageSpec
 
 TITLE, CANONICAL = "\x00gongkai-title\x00", "\x00gongkai-canonical\x00"
 
@@ -27,6 +32,12 @@ class Shell:
 
     def fill(self, content: str, title_tag: str, canonical_tag: str) -> str:
         return self.head.replace(TITLE, title_tag, 1).replace(CANONICAL, canonical_tag, 1) + content + self.tail
+
+
+def pour_group(spec: PageSpec) -> str:
+    """The pages that share a shell with this one ('' for none): out of the navigation, of one kind, at one depth
+    (the shell's relative links are the prototype's)."""
+    return "" if spec.in_nav else f"{spec.kind}:{spec.src_uri.count('/')}"
 
 
 def title_tag(title: str, site_name: str) -> str:

@@ -28,7 +28,7 @@ from .contribute import form_assets
 from .dashboard import INDEX_SRC as SUPERVISION_SRC
 from .dashboard import build_reports, dashboard_files, dashboard_pages
 from .downloads import Offer, page_offers, write_downloads
-from .fastpages import Shell, add_to_sitemap, canonical_tag, shell_of, title_tag
+from .fastpages import Shell, add_to_sitemap, canonical_tag, pour_group, shell_of, title_tag
 from .feeds import feed_outputs, history_outputs
 from .history import History, HistoryError, head_commit, read_history
 from .jsonapi import write_api
@@ -77,7 +77,8 @@ class GongkaiConfig(Config):
     history = c.Type(bool, default=True)
     """Read the audit trail from git; false builds without it (the pages then say it is unavailable)."""
     fast_pages = c.Type(bool, default=True)
-    """Write entry pages into the theme's output for one of them instead of rendering the theme for each."""
+    """Write generated pages (entries, 最近更新 after its first page, 监督) into the theme's output for one of each group
+    instead of rendering the theme for each."""
     check_links = c.Type(bool, default=True)
     """After the build, fail it if any internal link, resource or #anchor of the site does not resolve."""
     url_results = c.Type(str, default=".cache/gongkai/urls.json")
@@ -122,7 +123,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.repository, self.specs, self.linked = None, {}, {}  # the plugin object survives `mkdocs serve` rebuilds
         self.bulk: list[tuple[PageSpec, File]] = []
         self.prototypes: dict[str, str] = {}
-        """src_uri of the page rendered by the theme -> kind; its content, then its shell, by kind."""
+        """src_uri of the page rendered by the theme -> its group (fastpages.pour_group); its content, then its shell, by group."""
         self.prototype_content: dict[str, str] = {}
         self.shells: dict[str, Shell | None] = {}
         self.scanned: dict[str, linkcheck.PageScan] = {}
@@ -195,7 +196,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             specs = rebuild.affected(specs, self.quick, self.repository, scopes)
             log.info("gongkai: 只重新生成改动涉及的 %d 个页面（%d 个事项有改动）；搜索索引、链接检查和报表在下次完整构建时更新",
                      len(specs), len(self.quick))
-        poured = {"entry", "removed"} if self.config.fast_pages and self.quick is None else set()
+        pour = self.config.fast_pages and self.quick is None
         for spec in specs:
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"docs/{spec.src_uri} 与自动生成的页面重名。请把这个手写页面改名或移到其他文件夹。")
@@ -206,11 +207,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             if entry is not None:
                 file.edit_uri = posixpath.relpath((self.layout.root / entry.path).as_posix(), docs_dir.as_posix())
             self.specs[spec.src_uri] = spec
-            if spec.kind in poured and spec.kind in self.prototypes.values():
+            group = pour_group(spec) if pour else ""
+            if group and group in self.prototypes.values():
                 self.bulk.append((spec, file))
                 continue
-            if spec.kind in poured:
-                self.prototypes[spec.src_uri] = spec.kind
+            if group:
+                self.prototypes[spec.src_uri] = group
             files.append(file)
         if self.quick is None:  # a quick rebuild leaves these as the last full build wrote them
             with self.clock.stage("feeds, calendars, reports"):
@@ -328,38 +330,38 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         return nav
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        kind = self.prototypes.get(page.file.src_uri)
-        if kind is not None and kind in self.prototype_content:
+        group = self.prototypes.get(page.file.src_uri)
+        if group is not None and group in self.prototype_content:
             spec = self.specs[page.file.src_uri]
-            self.shells[kind] = shell_of(output, self.prototype_content[kind], title_tag(spec.title, config.site_name),
-                                         canonical_tag(page.canonical_url), page.url)
-            if self.shells[kind] is None:
-                log.info("gongkai: %s 页面按常规方式逐页生成（无法从样板页面切出外壳）", kind)
+            self.shells[group] = shell_of(output, self.prototype_content[group], title_tag(spec.title, config.site_name),
+                                          canonical_tag(page.canonical_url), page.url)
+            if self.shells[group] is None:
+                log.info("gongkai: %s 页面按常规方式逐页生成（无法从样板页面切出外壳）", group)
         return output
 
     def _pour(self, config: MkDocsConfig) -> None:
-        """Write the entry pages the theme did not render, into the shell cut from the one it did."""
+        """Write the generated pages the theme did not render, each into the shell cut from its group's prototype."""
         site_dir = Path(config.site_dir)
         urls: dict[str, list[str]] = {}
-        poured = [i for i, (spec, _) in enumerate(self.bulk) if self.shells.get(spec.kind)]
+        poured = [i for i, (spec, _) in enumerate(self.bulk) if self.shells.get(pour_group(spec))]
         for spec, file in self.bulk:
-            if self.shells.get(spec.kind) is None:  # the ordinary way, as MkDocs builds any page
+            if self.shells.get(pour_group(spec)) is None:  # the ordinary way, as MkDocs builds any page
                 page = Page(spec.title, file, config)
                 mkdocs_build._populate_page(page, config, self.files)
                 mkdocs_build._build_page(page, config, self.files.documentation_pages(), self.nav, self.env)
                 if page.canonical_url:
-                    urls.setdefault(spec.kind, []).append(page.canonical_url)
+                    urls.setdefault(pour_group(spec), []).append(page.canonical_url)
         for done, grams in in_parallel(self._pour_some, poured, config):  # order kept: the sitemap's
             for index, dest, scan, canonical in done:
                 self.scanned[dest] = scan
                 if canonical:
-                    urls.setdefault(self.bulk[index][0].kind, []).append(canonical)
+                    urls.setdefault(pour_group(self.bulk[index][0]), []).append(canonical)
             for catalogue, found in grams.items():
                 self.search_grams.setdefault(catalogue, set()).update(found)
-        for src, kind in self.prototypes.items():
+        for src, group in self.prototypes.items():
             prototype = self.files.get_file_from_path(src)
             if prototype is not None and prototype.page is not None and prototype.page.canonical_url:
-                add_to_sitemap(site_dir, prototype.page.canonical_url, urls.get(kind, []))
+                add_to_sitemap(site_dir, prototype.page.canonical_url, urls.get(group, []))
 
     def _pour_some(self, indices: list[int], config: MkDocsConfig) -> list[tuple[list[tuple[int, str, linkcheck.PageScan, str]],
                                                                                   dict[str, set[str]]]]:
@@ -367,11 +369,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         the search router needs of them (by catalogue, once for all: a set per page would cost more to return)."""
         site_dir = Path(config.site_dir)
         grams: dict[str, set[str]] = {}
-        frames = {kind: linkcheck.scan_links_text(shell.head + shell.tail) for kind, shell in self.shells.items() if shell}
+        frames = {group: linkcheck.scan_links_text(shell.head + shell.tail) for group, shell in self.shells.items() if shell}
         done = []
         for index in indices:
             spec, file = self.bulk[index]
-            shell = self.shells[spec.kind]
+            group = pour_group(spec)
+            shell = self.shells[group]
             assert shell is not None
             page = Page(spec.title, file, config)
             content = self._render(spec, page, config)
@@ -381,7 +384,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
             if spec.kind == "entry":
                 self._for_search(spec, content, grams)
-            own, frame = linkcheck.scan_links_text(content), frames[spec.kind]
+            own, frame = linkcheck.scan_links_text(content), frames[group]
             done.append((index, file.dest_uri, linkcheck.PageScan(ids=frame.ids | own.ids, links=frame.links + own.links),
                          page.canonical_url or ""))
         return [(done, grams)]
