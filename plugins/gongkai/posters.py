@@ -2,9 +2,9 @@
 entry, with a QR code of the page's canonical address, so that a passer-by can open the page on a phone.
 
 Posters are standalone pages from our own template, not through the theme: a theme render per poster would
-double the build at 100,000 entries. The QR codes come from zxing-cpp (its writer is Zint's, in C): a tenth of
-segno's time per code, with the mask chosen by the standard's penalty rules (scripts/bench_posters.py prints
-the figures).
+double the build at 100,000 entries. The QR codes come from zxing-cpp (its writer is Zint's, in C): a fifth
+of segno's time per code with a fixed mask, and the mask chosen by the standard's penalty rules
+(scripts/bench_posters.py prints the figures).
 """
 
 from __future__ import annotations
