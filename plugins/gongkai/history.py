@@ -13,6 +13,7 @@ import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -100,6 +101,11 @@ class History:
 
     def recent(self) -> list[tuple[EntryHistory, Change]]:
         """Every change, newest first (uncommitted ones on top)."""
+        return self._recent
+
+    @cached_property
+    def _recent(self) -> list[tuple[EntryHistory, Change]]:
+        """Worked out once: the pages and every report read it, and a province's history has 700,000 changes."""
         pairs = [(h, c) for h in self.entries.values() for c in h.changes]
         far_future = dt.datetime.max.replace(tzinfo=dt.UTC)
         return sorted(pairs, key=lambda p: (p[1].commit.date if p[1].commit else far_future, p[0].entry_id), reverse=True)

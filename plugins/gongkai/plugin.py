@@ -3,6 +3,7 @@ then hand the model to `pages` (what to generate) and `render` (how it looks).""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -160,6 +161,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 self.history_at = at
         else:
             self.history = NO_HISTORY
+        if self.command == "build":
+            gc.freeze()  # the model and the history live to the end: later collections need not walk them again
         log.info("gongkai: %d 个领域，%d 个目录，%d 个事项", len(self.repository.domains),
                  len(self.repository.catalogues), len(self.repository.entries))
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
