@@ -147,6 +147,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if not result.ok or result.repository is None:
             raise PluginError("数据检查未通过，构建已取消：\n" + format_text(result.problems))
         self.repository = result.repository
+        if self.command == "build":
+            gc.freeze()  # the model lives to the end: the collections while history and pages are made need not walk it
         self.quick = rebuild.changed_entries(self.previous, self.repository) if self.command == "serve" and self.dirty else None
         self.schemas = load_schemas(self.layout.schema)
         if self.config.history:
@@ -162,7 +164,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         else:
             self.history = NO_HISTORY
         if self.command == "build":
-            gc.freeze()  # the model and the history live to the end: later collections need not walk them again
+            gc.freeze()  # and so does the history
         log.info("gongkai: %d 个领域，%d 个目录，%d 个事项", len(self.repository.domains),
                  len(self.repository.catalogues), len(self.repository.entries))
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
