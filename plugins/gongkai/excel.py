@@ -53,6 +53,20 @@ JSON_VERSION = 1
 FORMULA_START = ("=", "+", "-", "@")
 """Spreadsheet programs treat a cell starting with one of these as a formula."""
 
+XLSX_OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+"""XlsxWriter's workbook options for our files: text is written as text, never as a number, formula or link."""
+
+
+def write_cell(ws: Any, row: int, col: int, value: str | int | float, plain: Any = None, quoted: Any = None) -> None:
+    """One value into an XlsxWriter sheet as what it is: '' as an empty cell (kept only for its format), text in
+    `quoted` when it starts like a formula (so Excel keeps it text when someone edits it), numbers as numbers."""
+    if value == "":
+        ws.write_blank(row, col, None, plain)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, quoted if value.startswith(FORMULA_START) else plain)
+    else:
+        ws.write_number(row, col, value, plain)
+
 
 @dataclass(frozen=True)
 class SheetColumn:

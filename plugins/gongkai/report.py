@@ -217,11 +217,10 @@ def report_xlsx(report: Report) -> bytes:
     """
     import xlsxwriter
 
-    from .excel import FORMULA_START
+    from .excel import XLSX_OPTIONS, write_cell
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+    book = xlsxwriter.Workbook(buffer, {**XLSX_OPTIONS, "constant_memory": True})
     bold, quoted = book.add_format({"bold": True}), book.add_format({"quote_prefix": True})
     for heading, columns, rows, empty in sections(report):
         sheet = book.add_worksheet(heading[:31])
@@ -231,12 +230,7 @@ def report_xlsx(report: Report) -> bytes:
             sheet.write_string(0, index, column, bold)
         for number, row in enumerate(rows or [[empty]], 1):
             for index, value in enumerate(row):
-                if value == "":
-                    continue  # an empty cell, as Excel leaves one
-                if isinstance(value, str):
-                    sheet.write_string(number, index, value, quoted if value.startswith(FORMULA_START) else None)
-                else:
-                    sheet.write_number(number, index, value)
+                write_cell(sheet, number, index, value, quoted=quoted)
     book.set_properties({"title": report.title})
     book.close()
     return buffer.getvalue()

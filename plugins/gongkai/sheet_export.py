@@ -28,6 +28,7 @@ from .excel import (
     JSON_VERSION,
     TICK,
     UNCHECKED,
+    XLSX_OPTIONS,
     References,
     SheetColumn,
     channel_text,
@@ -37,6 +38,7 @@ from .excel import (
     format_basis,
     standard_columns,
     usage_error,
+    write_cell,
 )
 from .files import file_mode
 from .model import Catalogue, Domain, Entry, Repository
@@ -213,7 +215,7 @@ def write_xlsx(target: Path | IO[bytes], groups: list[tuple[Catalogue, list[Entr
     import xlsxwriter
 
     columns, vocabulary = rows.columns, rows.vocabulary
-    book = xlsxwriter.Workbook(target, {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(target, XLSX_OPTIONS)
     first_extra = next(i for i, c in enumerate(columns) if c.key == "domain")
     header = [book.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
                                "bg_color": "#EDEDED" if col >= first_extra else "#DDEBF7"}) for col in range(len(columns))]
@@ -235,15 +237,9 @@ def write_xlsx(target: Path | IO[bytes], groups: list[tuple[Catalogue, list[Entr
         for number, entry in enumerate(entries, 1):
             row = number + HEADER_ROWS - 1
             for col, value in enumerate(rows.row(entry, number)):
-                if value == "":
-                    ws.write_blank(row, col, None, formats[col][0])
-                elif isinstance(value, str):
-                    if len(value) > EXCEL_CELL_CHARS:
-                        raise CellTooLong(_too_long(entry, columns[col], len(value)))
-                    plain, quoted = formats[col]
-                    ws.write_string(row, col, value, quoted if value.startswith(FORMULA_START) else plain)
-                else:
-                    ws.write_number(row, col, value, formats[col][0])
+                if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
+                    raise CellTooLong(_too_long(entry, columns[col], len(value)))
+                write_cell(ws, row, col, value, *formats[col])
         ws.freeze_panes(HEADER_ROWS, 3)
     instructions = book.add_worksheet(INSTRUCTIONS_SHEET)
     instructions.set_column(0, 0, 120)
