@@ -158,5 +158,6 @@ def test_a_workbook_excel_would_call_damaged_stops_the_build(site_repo: Repo, tm
     site = tmp_path / "site"
     proc = mkdocs_build(site_repo.root / "mkdocs.yml", site)
     assert proc.returncode == 1 and not site.exists()
-    assert "无法生成 Excel 下载文件" in proc.stderr and "zuidi-shenghuo-baozhang.yml" in proc.stderr, proc.stderr[-2000:]
+    line = ENTRY.split("published:\n")[0].count("\n") + 1
+    assert "无法生成 Excel 下载文件" in proc.stderr and f"{ENTRY_PATH}:{line}:1: 字段 published:" in proc.stderr, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr

@@ -396,7 +396,8 @@ def test_a_cell_excel_cannot_hold_stops_the_export_and_says_which(repo: Repo, go
     folder.mkdir()
     result = gongkai(repo.root, "export", "--catalogue", "test-xian", "-o", str(folder / "out.xlsx"))
     assert result.code == 1 and not list(folder.iterdir()), "no file, and no half-written one"
-    assert "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang.yml" in result.out and "已公开内容（JSON）" in result.out
+    line = ENTRY.split("published:\n")[0].count("\n") + 1
+    assert f"{ENTRY_PATH}:{line}:1: 字段 published:" in result.out and "已公开内容（JSON）" in result.out, result.out
     assert "32767" in result.out and "CSV" in result.out and "Traceback" not in result.out + result.err
     assert gongkai(repo.root, "export", "--catalogue", "test-xian", "-o", str(folder / "out.csv")).code == 0
 

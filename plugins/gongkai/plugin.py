@@ -292,13 +292,13 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     def _add_downloads(self, files: Files, config: MkDocsConfig) -> None:
         """Downloads and the JSON API, written straight into the site folder (MkDocs then leaves them there)."""
-        assert self.repository is not None
+        assert self.repository is not None and self.layout is not None
         site_dir = Path(config.site_dir)
         with self.clock.stage("downloads and API"):
             try:
                 sizes = write_downloads(self.repository, self.schemas["entry"], site_dir, self.built)
             except CellTooLong as exc:
-                raise PluginError(f"无法生成 Excel 下载文件，构建已取消：\n{exc}") from exc
+                raise PluginError(f"无法生成 Excel 下载文件，构建已取消：\n{format_text([exc.problem(self.layout.root)])}") from exc
             self.offers = page_offers(self.repository, sizes)
             sizes |= write_api(self.repository, self.history, self.schemas, site_dir, site_url=config.site_url or "http://localhost/",
                                directory_urls=config.use_directory_urls, built=self.built)

@@ -43,7 +43,8 @@ from .excel import (
 from .files import file_mode
 from .model import Catalogue, Domain, Entry, Repository
 from .paths import Layout
-from .problems import format_text
+from .positions import Positions
+from .problems import Problem, format_text
 from .schema import Schema, load_schemas
 from .validate import validate
 
@@ -204,8 +205,28 @@ EXCEL_CELL_CHARS = 32767
 """The most characters an Excel cell holds: Excel calls a file with a longer one damaged, and cuts it."""
 
 
+_FIELD_OF_COLUMN = {"time_json": "time_limit", "published_json": "published", "pending_json": "pending"}
+"""The entry field a JSON column of the sheet holds; the other columns are named after their field."""
+
+
 class CellTooLong(ValueError):
-    """An entry's field is longer than an Excel cell can hold (the message says which, in Chinese)."""
+    """An entry's field is longer than an Excel cell can hold. Its arguments are plain, so that it crosses from a
+    forked worker; `problem` says where in the file, in Chinese."""
+
+    def __init__(self, path: str, column: str, label: str, length: int) -> None:
+        super().__init__(path, column, label, length)
+        self.path, self.field, self.label, self.length = path, _FIELD_OF_COLUMN.get(column, column), label, length
+
+    def problem(self, root: Path) -> Problem:
+        """The finding, at the line of the field in the entry's file under `root`."""
+        try:
+            line, column = Positions((root / self.path).read_text(encoding="utf-8")).at((self.field,))
+        except OSError:
+            line, column = 1, 1
+        return Problem(self.path, line, column, self.field,
+                       f"“{self.label}”有 {self.length} 个字符，超过 Excel 一个单元格最多 {EXCEL_CELL_CHARS} 个字符的限制，"
+                       "写进表格后 Excel 会说文件已损坏并截断内容。请精简这一项（已公开的文件很多时，可以只保留栏目页面的链接），"
+                       "或改用 CSV、JSON 格式导出。")
 
 
 def write_xlsx(target: Path | IO[bytes], groups: list[tuple[Catalogue, list[Entry]]], rows: SheetRows,
@@ -238,7 +259,7 @@ def write_xlsx(target: Path | IO[bytes], groups: list[tuple[Catalogue, list[Entr
             row = number + HEADER_ROWS - 1
             for col, value in enumerate(rows.row(entry, number)):
                 if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
-                    raise CellTooLong(_too_long(entry, columns[col], len(value)))
+                    raise CellTooLong(entry.path, columns[col].key, columns[col].label, len(value))
                 write_cell(ws, row, col, value, *formats[col])
         ws.freeze_panes(HEADER_ROWS, 3)
     instructions = book.add_worksheet(INSTRUCTIONS_SHEET)
@@ -271,12 +292,6 @@ def _write_header(ws: Any, columns: list[SheetColumn], formats: list[Any]) -> No
             for offset in range(span):
                 ws.write_string(2, index + offset, columns[index + offset].label, formats[index + offset])
         index += span
-
-
-def _too_long(entry: Entry, column: SheetColumn, length: int) -> str:
-    return (f"{entry.path}：“{column.label}”有 {length} 个字符，超过 Excel 一个单元格最多 {EXCEL_CELL_CHARS} 个字符的限制，"
-            "写进表格后 Excel 会说文件已损坏并截断内容。请精简这一项（已公开的文件很多时，可以只保留栏目页面的链接），"
-            "或改用 CSV、JSON 格式导出。")
 
 
 def xlsx_bytes(groups: list[tuple[Catalogue, list[Entry]]], rows: SheetRows, domain: Domain | None) -> bytes:
@@ -395,7 +410,8 @@ def run_export(args: argparse.Namespace, layout: Layout) -> int:
         try:
             _write_atomic(out, lambda path: write_xlsx(path, groups, rows, domain))
         except CellTooLong as exc:
-            print(f"{exc}\n未导出。")
+            print(format_text([exc.problem(layout.root)]))
+            print("未导出。")
             return EXIT_PROBLEMS
     where = f"目录“{catalogue.name}”" if catalogue else "全部目录"
     print(f"已导出{where}{f'“{domain.name}”领域' if domain else ''}的 {len(entries)} 个事项到 {out}。")
