@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .clock import china_today
+from .collector import collector_paused
 from .content import content_findings
 from .loader import SourceDoc, load
 from .model import Catalogue, Domain, Entry, Repository, build_repository, catalogue_from, domain_from, entry_from
@@ -81,7 +82,7 @@ class _CheckedFile:
         Cross-file rules that need a position read the text again (_locate)."""
         if self.doc is None:
             return self
-        return replace(self, doc=replace(self.doc, data={}, text="", timestamps=()))
+        return replace(self, doc=replace(self.doc, data={}, text="", timestamps=(), strings=None))
 
 
 def _check_file(layout: Layout, file: Path, schemas: SchemaSet, today: dt.date) -> _CheckedFile:
@@ -133,6 +134,11 @@ def _check_with(cache: FileCache, layout: Layout, files: list[Path], schemas: Sc
 
 
 def validate(layout: Layout, targets: Sequence[Path] = (), today: dt.date | None = None, cache: FileCache | None = None) -> Result:
+    with collector_paused():
+        return _validate(layout, targets, today, cache)
+
+
+def _validate(layout: Layout, targets: Sequence[Path], today: dt.date | None, cache: FileCache | None) -> Result:
     today = today or china_today()
     schemas = load_schemas(layout.schema)
     problems: list[Problem] = []
