@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ENTRY, PROJECT
+from gongkai.content import _strings
 from gongkai.loader import load
 from gongkai.model import entry_from
 from gongkai.paths import place_of
@@ -125,6 +126,18 @@ FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 def test_mutated_files_give_problems_never_exceptions(tmp_path: Path, raw: bytes) -> None:
     doc, problems = timed_load(tmp_path, raw)
     assert doc is not None or problems
+    if doc is not None:  # the strings gathered while parsing are exactly those the content rules would walk for
+        assert doc.strings == _strings(doc.data)
+
+
+def test_the_strings_gathered_while_parsing_are_the_datas(tmp_path: Path) -> None:
+    """Keys outside ASCII, a duplicate key, dates, numbers and nesting: the same strings, paths and order as a walk."""
+    raw = ("title: 预算\n名称: 值\n名称: 重复\nbasis:\n  - title: 条例\n    year: 2020\n    备注: [甲, 2024-01-01, yes]\n"
+           "ok: true\nnote: ~\n").encode()
+    doc, _ = timed_load(tmp_path, raw)
+    assert doc is not None
+    assert doc.strings == _strings(doc.data)
+    assert (("名称",), "名称", True) in doc.strings and (("basis", 0, "备注", 1), "2024-01-01", False) in doc.strings
 
 
 @FUZZ

@@ -16,7 +16,7 @@ from .loader import SourceDoc
 from .privacy import find_personal
 from .problems import JsonPath
 from .rules import Finding
-from .textrules import text_findings, url_findings
+from .textrules import any_suspect, text_findings, url_findings
 
 URL_FIELDS = frozenset({"url"})
 """Keys whose values are addresses the site links to."""
@@ -47,8 +47,10 @@ def _strings(value: Any) -> list[tuple[JsonPath, str, bool]]:
 
 def content_findings(doc: SourceDoc, today: dt.date | None = None) -> Iterator[Finding]:
     today = today or china_today()
-    for path, text, is_key in _strings(doc.data):
-        for found in text_findings(text):
+    strings = doc.strings if doc.strings is not None else _strings(doc.data)
+    suspect = any_suspect(text for _, text, _ in strings)
+    for path, text, is_key in strings:
+        for found in text_findings(text) if suspect else ():
             yield Finding(doc.path, path, found.message, found.severity)  # type: ignore[arg-type]
         if is_key:
             continue

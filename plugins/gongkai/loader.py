@@ -48,6 +48,9 @@ class SourceDoc:
     text: str
     timestamps: tuple[tuple[JsonPath, str], ...] = ()
     """Plain scalars YAML 1.1 reads as dates, kept as the text written; validation decides where they may stand."""
+    strings: list[tuple[JsonPath, str, bool]] | None = None
+    """Every string of the data with its path, keys outside plain ASCII included (flagged True), in document
+    order: what the rules over all text read, gathered while the data is built instead of walking it again."""
 
 
 IMPLICIT_RESOLVERS = Resolver.yaml_implicit_resolvers
@@ -119,20 +122,27 @@ def load(file: Path, rel: str, place: Place) -> tuple[SourceDoc | None, list[Pro
         text = text[1:]
     if not text.strip():
         return fail(1, 1, "文件是空的。请填写内容；如果这个事项已不再需要，请删除整个文件。")
-    data, found, timestamps = parse_text(text, rel)
+    builder = _Builder(rel)
+    data, found = _parse_with(builder, text, rel)
     problems.extend(found)
     if data is None:
         return None, problems
-    return SourceDoc(rel, place, data, text, timestamps), problems
+    return SourceDoc(rel, place, data, text, tuple(builder.timestamps), builder.strings), problems
 
 
 def parse_text(text: str, rel: str) -> tuple[dict[str, Any] | None, list[Problem], tuple[tuple[JsonPath, str], ...]]:
     """Strictly parse YAML text that must be a mapping: (data or None, problems, date-like scalars)."""
+    builder = _Builder(rel)
+    data, problems = _parse_with(builder, text, rel)
+    return data, problems, tuple(builder.timestamps) if data is not None else ()
+
+
+def _parse_with(builder: _Builder, text: str, rel: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     problems: list[Problem] = []
 
-    def fail(line: int, column: int, message: str) -> tuple[None, list[Problem], tuple[()]]:
+    def fail(line: int, column: int, message: str) -> tuple[None, list[Problem]]:
         problems.append(Problem(rel, line, column, FILE_FIELD, message))
-        return None, problems, ()
+        return None, problems
 
     if "\t" in text:
         for match in _LEADING_TAB.finditer(text):
@@ -140,7 +150,7 @@ def parse_text(text: str, rel: str) -> tuple[dict[str, Any] | None, list[Problem
             problems.append(Problem(rel, line, match.end() - match.start(), FILE_FIELD,
                                     "这一行用制表符（Tab）缩进，YAML 只允许用空格缩进。请把 Tab 换成空格（通常每级 2 个空格）。"))
         if problems:
-            return None, problems[:MAX_PROBLEMS_PER_FILE], ()
+            return None, problems[:MAX_PROBLEMS_PER_FILE]
 
     control = _CONTROL.search(text)
     if control:
@@ -156,7 +166,7 @@ def parse_text(text: str, rel: str) -> tuple[dict[str, Any] | None, list[Problem
     if "&" in text or "*" in text:
         anchors = _anchor_problems(text, rel)
         if anchors:
-            return None, anchors, ()
+            return None, anchors
 
     try:
         root = compose(text)
@@ -167,13 +177,12 @@ def parse_text(text: str, rel: str) -> tuple[dict[str, Any] | None, list[Problem
     if root is None:
         return fail(1, 1, "文件里只有注释或空行，没有任何字段。请填写内容。")
 
-    builder = _Builder(rel)
     data = builder.build(root, ())
     problems.extend(builder.problems[:MAX_PROBLEMS_PER_FILE])
     if not isinstance(data, dict):
         mark = root.start_mark
         return fail(mark.line + 1, mark.column + 1, "文件的最外层应当是“字段名: 值”的形式，而不是列表或单个值。")
-    return data, problems, tuple(builder.timestamps)
+    return data, problems
 
 
 def _decode(raw: bytes) -> tuple[str, tuple[int, int, str] | None]:
@@ -250,6 +259,7 @@ class _Builder:
     rel: str
     problems: list[Problem] = field(default_factory=list)
     timestamps: list[tuple[JsonPath, str]] = field(default_factory=list)
+    strings: list[tuple[JsonPath, str, bool]] = field(default_factory=list)
 
     def report(self, node: Node, path: JsonPath, message: str) -> None:
         mark = node.start_mark
@@ -261,9 +271,10 @@ class _Builder:
             return None
         kind = node.__class__
         if kind is ScalarNode:
-            if node.tag == STR:
-                return node.value
-            return self.scalar(node, path)
+            value = node.value if node.tag == STR else self.scalar(node, path)
+            if value.__class__ is str:
+                self.strings.append((path, value, False))
+            return value
         if kind is MappingNode:
             if node.tag != MAP:
                 self.report(node, path, f"不允许使用 YAML 标签（{node.tag}）。请删除以 ! 开头的标记。")
@@ -277,11 +288,14 @@ class _Builder:
                 if key_node.tag == MERGE:
                     self.report(key_node, path, "不允许使用合并键“<<”。请把要合并的字段直接写出来。")
                     continue
+                sub = (*path, key)
                 if key in result:
-                    self.report(key_node, (*path, key),
+                    self.report(key_node, sub,
                                 f"字段“{key}”重复出现。YAML 只会保留最后一个值，前面的内容会丢失。请删除或合并重复的字段。")
                     continue
-                result[key] = self.build(value_node, (*path, key))
+                if not (key.isascii() and key.isprintable()):
+                    self.strings.append((sub, key, True))
+                result[key] = self.build(value_node, sub)
             return result
         if kind is SequenceNode:
             if node.tag != SEQ:

@@ -53,6 +53,8 @@ _IDENTIFIER_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
+_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
+"""What browsers strip from both ends of a URL."""
 _SUSPECT = re.compile(
     "[" + re.escape("".join(sorted(_BIDI | _ZERO_WIDTH | _LINE_SEPARATORS)))
     + "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000e0000-\U000e007f"
@@ -222,6 +224,12 @@ def _grouped(text: str, mode: str, kinds: dict[str, _Kind], subject: str) -> lis
             message = f"{subject}有 {len(where)} 个{spec.label}（{what}第 {first + 1} 个字符起，首个{near}），{spec.advice}"
         findings.append(TextFinding(spec.severity, message, first))
     return findings
+
+
+def any_suspect(texts: Iterable[str]) -> bool:
+    """Whether any of `texts` has a character `text_findings` could object to: one search over a whole file's
+    strings spares a call per string for almost every file ("\n" is allowed, so it cannot join two into one)."""
+    return _SUSPECT.search("\n".join(texts)) is not None
 
 
 def text_findings(text: str, *, identifier: bool = False) -> list[TextFinding]:
@@ -451,7 +459,8 @@ def _check_ip(host: str, bracketed: bool, written: str, check: _HostCheck) -> bo
 
 def _check_name(name: str, host: str, written: str, check: _HostCheck) -> None:
     """Host names that only exist inside an organisation's network, and malformed names."""
-    ascii_bad = [ch for ch in host if ch.isascii() and ch.lower() not in _HOST_ASCII_OK and ch.isprintable() and ch != " "]
+    ascii_bad = [] if _HOST_ASCII_OK.issuperset(host.lower()) else [
+        ch for ch in host if ch.isascii() and ch.lower() not in _HOST_ASCII_OK and ch.isprintable() and ch != " "]
     if ascii_bad:
         check.add("host_symbol", ERROR, f"域名中有不允许的符号“{_clip(''.join(dict.fromkeys(ascii_bad)), 10)}”，请改正")
     labels = name.split(".")
@@ -488,10 +497,10 @@ def _strip_for_parsing(url: str) -> str:
     characters are dropped here too (they are reported separately), so the scheme and host underneath show.
     """
     if url.isascii():  # nothing bidi or invisible is ASCII: only the tabs, newlines and the ends to drop
-        return url.translate(_TAB_NEWLINE).strip("".join(chr(c) for c in range(0x21))).strip()
+        return url.translate(_TAB_NEWLINE).strip(_C0_AND_SPACE).strip()
     hidden = {"bidi", "invisible"}
     kept = "".join(ch for i, ch in enumerate(url) if ch not in "\t\n\r" and _char_kind(ch, i, "url") not in hidden)
-    return kept.strip("".join(chr(c) for c in range(0x21))).strip()
+    return kept.strip(_C0_AND_SPACE).strip()
 
 
 def url_findings(url: str) -> list[TextFinding]:
