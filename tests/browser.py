@@ -51,6 +51,8 @@ def counting_server(directory: Path) -> Iterator[tuple[str, dict[str, int]]]:
     """Everything, and what the search fetched (Pagefind's script, WebAssembly, indexes, fragments and the router)."""
 
     class Handler(_QuietHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:
             path = Path(self.translate_path(self.path))

@@ -138,6 +138,8 @@ def test_two_character_query_in_the_search_page_url(desktop, site_url: str) -> N
     desktop.get(site_url + "search/?q=%E6%8B%9B%E7%94%9F")  # 招生
     titles = [r["title"] for r in wait_for(desktop, lambda d: results(d))]
     assert "招生政策" in titles and "招生范围" in titles
+    marked = desktop.execute_script("return performance.getEntriesByName('gk-results').map((m) => m.detail)")
+    assert marked == ["招生"], "scripts/bench reads when the results were shown from this mark"
 
 
 PAGES = {

@@ -252,6 +252,7 @@ async function run(typing = false) {
   await renderMore();
   list.dataset.searched = query;
   list.dataset.query = typed;
+  performance.mark("gk-results", { detail: typed }); // the moment they are on screen, for scripts/bench
 }
 
 async function showMore() {
