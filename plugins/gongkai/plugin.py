@@ -130,7 +130,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.scanned: dict[str, linkcheck.PageScan] = {}
         """Links and ids of the pages poured into a shell, from the text written: the link check need not read them."""
         self.search_grams: dict[str, set[str]] = {}
-        """By catalogue, the characters and pairs of its entry pages, for the search router."""
+        """By catalogue, the characters and pairs of its entry pages rendered here, for the search router..."""
+        self.poured_grams: dict[str, list[searchshards.PackedGrams]] = {}
+        """...and of those poured by the workers, packed, a piece from each worker that poured some."""
         if not self.config.enabled:
             return config
         if self.config.posters and not config.site_url:
@@ -361,15 +363,15 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 self.scanned[dest] = scan
                 if canonical:
                     urls.setdefault(pour_group(self.bulk[index][0]), []).append(canonical)
-            for catalogue, found in grams.items():
-                self.search_grams.setdefault(catalogue, set()).update(found)
+            for catalogue, packed in grams.items():
+                self.poured_grams.setdefault(catalogue, []).append(packed)
         for src, group in self.prototypes.items():
             prototype = self.files.get_file_from_path(src)
             if prototype is not None and prototype.page is not None and prototype.page.canonical_url:
                 add_to_sitemap(site_dir, prototype.page.canonical_url, urls.get(group, []))
 
     def _pour_some(self, indices: list[int], config: MkDocsConfig) -> list[tuple[list[tuple[int, str, linkcheck.PageScan, str]],
-                                                                                  dict[str, set[str]]]]:
+                                                                                  dict[str, searchshards.PackedGrams]]]:
         """Render and write these bulk pages; return what the link check and the sitemap need of each, and what
         the search router needs of them (by catalogue, once for all: a set per page would cost more to return)."""
         site_dir = Path(config.site_dir)
@@ -392,7 +394,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             own, frame = linkcheck.scan_links_text(content), frames[group]
             done.append((index, file.dest_uri, linkcheck.PageScan(ids=frame.ids | own.ids, links=frame.links + own.links),
                          page.canonical_url or ""))
-        return [(done, grams)]
+        return [(done, {catalogue: searchshards.pack(found) for catalogue, found in grams.items()})]
 
     def _site_bundle(self, config: MkDocsConfig) -> dict[str, Any]:
         """The site-wide bundle (the script and the WebAssembly), built before the pages so that the search page
@@ -423,10 +425,15 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             parts.append(search.Part(site_dir, "{" + ",".join(sorted(own)) + "}",
                                      bundle / searchshards.SHARDS_DIR / searchshards.PAGES))
         search.build_parts(parts)
-        searchshards.write_router(bundle, shards, [self.search_grams.get(s.slug, set()) for s in shards],
-                                  searchshards.filter_values(self.repository))
-        traditional.write_query_map(bundle, self.search_grams.values())
+        held = searchshards.write_router(bundle, shards, map(self._grams_of, shards), searchshards.filter_values(self.repository))
+        traditional.write_query_map(bundle, [held])
         return shards
+
+    def _grams_of(self, shard: searchshards.Shard) -> set[str]:
+        found = set(self.search_grams.get(shard.slug, ()))
+        for packed in self.poured_grams.get(shard.slug, ()):
+            found.update(searchshards.unpack(packed))
+        return found
 
     @staticmethod
     def _repo_url(config: MkDocsConfig) -> str:
