@@ -46,7 +46,7 @@ from .pages import (
 )
 from .parallel import in_parallel
 from .paths import Layout
-from .posters import catalogue_poster, entry_poster, plan_posters, poster_files
+from .posters import catalogue_poster, entry_poster, plan_posters, write_posters
 from .problems import format_text
 from .render import OVERRIDES, render, render_template
 from .repocheck import site_links
@@ -241,10 +241,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.config.posters:
             with self.clock.stage("posters"):
                 planned = plan_posters(self.repository, self.schemas, config.use_directory_urls, self.quick)
-                made = poster_files(planned, site_url=config.site_url or "", stamp=self.built, schemas=self.schemas)
-            for poster in made:
-                files.append(File.generated(config, poster.path, content=poster.html))
-                self.scanned[poster.path] = poster.scan
+                site_dir = Path(config.site_dir)
+                made = write_posters(planned, site_dir, site_url=config.site_url or "", stamp=self.built, schemas=self.schemas)
+            for path, scan in made.items():
+                files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
+                self.scanned[path] = scan
         self.linked = site_page_entries(self.repository)
         for page in self.repository.site_pages.values():
             own = files.get_file_from_path(page.path)

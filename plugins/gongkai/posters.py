@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import zxingcpp
 
@@ -127,6 +128,19 @@ def render_posters(posters: list[Poster], site_url: str, stamp: dt.datetime, sch
     return [render_poster(p, site_url=site_url, stamp=stamp, schemas=schemas) for p in posters]
 
 
-def poster_files(posters: list[Poster], *, site_url: str, stamp: dt.datetime, schemas: SchemaSet) -> list[PosterFile]:
-    """Each poster's file, on every core."""
-    return in_parallel(render_posters, posters, site_url, stamp, schemas)
+def _write_some(posters: list[Poster], site_dir: Path, site_url: str, stamp: dt.datetime,
+                schemas: SchemaSet) -> list[tuple[str, PageScan]]:
+    written = []
+    for made in render_posters(posters, site_url, stamp, schemas):
+        target = site_dir / made.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(made.html)
+        written.append((made.path, made.scan))
+    return written
+
+
+def write_posters(posters: list[Poster], site_dir: Path, *, site_url: str, stamp: dt.datetime,
+                  schemas: SchemaSet) -> dict[str, PageScan]:
+    """Each poster written into the site folder, on every core: path -> its links and ids. The pages stay in
+    the workers (a province's 100,000 would be sent back and written one by one)."""
+    return dict(in_parallel(_write_some, posters, site_dir, site_url, stamp, schemas))
