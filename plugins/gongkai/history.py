@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from .collector import collector_paused
 from .diff import FieldChange, field_changes
 from .loader import parse_text
 from .paths import Place, place_of
@@ -151,6 +152,11 @@ def repository_top(root: Path) -> Path:
 
 def read_history(root: Path, schema: Schema) -> History:
     """The history of every entry under root/data/catalogues, from git. Raises HistoryError."""
+    with collector_paused():  # a province's 700,000 changes are trees of plain values: nothing to collect
+        return _read_history(root, schema)
+
+
+def _read_history(root: Path, schema: Schema) -> History:
     top = repository_top(root)
     prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
