@@ -142,6 +142,31 @@ def test_two_character_query_in_the_search_page_url(desktop, site_url: str) -> N
     assert marked == ["招生"], "scripts/bench reads when the results were shown from this mark"
 
 
+COMPOSE_JS = """
+const box = document.getElementById("gk-q");
+box.value = "yu'suan";
+box.dispatchEvent(new InputEvent("input", { isComposing: true, data: "yu'suan" }));
+"""
+CHOSEN_JS = """
+const box = document.getElementById("gk-q");
+box.value = "预算";
+box.dispatchEvent(new InputEvent("input", { isComposing: true, data: "预算" }));
+box.dispatchEvent(new CompositionEvent("compositionend", { data: "预算" }));
+"""
+
+
+def test_an_input_method_searches_the_chosen_word_not_the_pinyin_being_typed(desktop, site_url: str) -> None:
+    desktop.get(site_url + "search/")
+    wait_for(desktop, lambda d: d.find_element(By.ID, "gk-search").get_attribute("data-ready") == "true")
+    desktop.execute_script(COMPOSE_JS)
+    desktop.execute_script("return new Promise((done) => setTimeout(done, 600))")  # well past the typing pause
+    assert desktop.find_element(By.ID, "gk-status").text == "", "nothing searched while composing"
+    assert "q=" not in desktop.current_url
+    desktop.execute_script(CHOSEN_JS)
+    wait_for(desktop, lambda d: d.find_element(By.ID, "gk-results").get_attribute("data-query") == "预算")
+    assert results(desktop) and "q=%E9%A2%84%E7%AE%97" in desktop.current_url
+
+
 PAGES = {
     "home": "",
     "catalogue": "shili-xian/",

@@ -288,7 +288,10 @@ async function main() {
     event.preventDefault();
     run();
   });
-  input.addEventListener("input", () => run(true));
+  // While a pinyin input method composes (yu'suan), the box holds letters that are not the query yet: searching
+  // them would load indexes for nothing. The word counts once it is chosen (预算).
+  input.addEventListener("input", (event) => event.isComposing || run(true));
+  input.addEventListener("compositionend", () => run(true));
   more.addEventListener("click", () => showMore());
   // The filters cost a download of their own: first the results, then the filters, unless the address asks for some.
   if (FILTER_ORDER.some((name) => params.has(name))) {
