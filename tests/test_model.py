@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ENTRY_PATH, Repo
 from gongkai.model import Entry
+from gongkai.pages import relative_url
 from gongkai.paths import Layout
 from gongkai.validate import validate
 
@@ -47,3 +52,18 @@ def test_no_model_when_there_are_errors(repo: Repo) -> None:
     repo.write(ENTRY_PATH, "title: [\n")
     result = validate(Layout(repo.root))
     assert not result.ok and result.repository is None
+
+
+SEGMENTS = ["a", "b", "bench-0000", "index.html", "poster.html", "", ".", "..", "预算#x"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(target=st.lists(st.sampled_from(SEGMENTS), max_size=5).map("/".join),
+       base=st.lists(st.sampled_from(SEGMENTS), max_size=5).map("/".join))
+def test_relative_urls_are_those_posixpath_gives(target: str, base: str) -> None:
+    """The links of every generated page, worked out on the segments, are the ones posixpath.relpath gives."""
+    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base)
+    rel = posixpath.relpath(target or ".", base_dir or ".")
+    if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    assert relative_url(target, base) == ("./" if rel in ("./", ".") else rel)

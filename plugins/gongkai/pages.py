@@ -134,9 +134,23 @@ def url_of(src_uri: str, directory_urls: bool = True) -> str:
 
 
 def relative_url(target: str, base: str) -> str:
-    """`target` as seen from page URL `base`; both site-relative, directory URLs ending in '/'."""
+    """`target` as seen from page URL `base`; both site-relative, directory URLs ending in '/'.
+
+    Worked out on the segments, as posixpath.relpath would (every generated page has a dozen links, and
+    relpath makes both paths absolute first); relpath itself where a segment is "." or ".." or a path starts at "/".
+    """
     base_dir = base if base.endswith("/") or not base else posixpath.dirname(base)
-    rel = posixpath.relpath(target or ".", base_dir or ".")
+    to = [part for part in target.split("/") if part]
+    start = [part for part in base_dir.split("/") if part]
+    if "." in to or ".." in to or "." in start or ".." in start or target[:1] == "/" or base_dir[:1] == "/":
+        rel = posixpath.relpath(target or ".", base_dir or ".")
+    else:
+        common = 0
+        for mine, theirs in zip(to, start, strict=False):
+            if mine != theirs:
+                break
+            common += 1
+        rel = "/".join([".."] * (len(start) - common) + to[common:]) or "."
     if target.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return "./" if rel == "./" or rel == "." else rel
