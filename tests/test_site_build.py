@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import ENTRY, ENTRY_PATH, PROJECT, Repo, mkdocs_build
@@ -89,3 +94,34 @@ def test_a_site_without_directory_urls_links_its_history_files_and_indexes_its_e
     assert (site / "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang.history.json").is_file()
     entry = json.loads((site / "pagefind/c/test-xian/pagefind-entry.json").read_text(encoding="utf-8"))
     assert sum(language["page_count"] for language in entry["languages"].values()) == 1
+
+
+def test_the_build_leaves_pinyin_to_workers_and_gets_the_slugs_pypinyin_gives(tmp_path: Path) -> None:
+    """pypinyin's dictionaries (57 MB) would stay in the build and in every worker forked after it; the build
+    asks workers for the syllables, and the department slugs and the form's pinyin table come out the same."""
+    from pypinyin import lazy_pinyin
+
+    from gongkai.paths import Layout, slugify
+    from gongkai.supervision import supervise
+    from gongkai.validate import validate
+
+    site = tmp_path / "site"
+    code = ("import runpy, sys\n"
+            f"sys.argv = ['mkdocs', 'build', '--strict', '-f', {str(PROJECT / 'mkdocs.yml')!r}, '-d', {str(site)!r}]\n"
+            "try:\n    runpy.run_module('mkdocs', run_name='__main__')\n"
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print('pypinyin' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=PROJECT,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "False"
+
+    table = json.loads((site / "assets/gongkai/pinyin.json").read_text(encoding="utf-8"))
+    assert len(table) >= 3755
+    assert {char: lazy_pinyin(char, errors="default")[0] for char in table} == table
+    repository = validate(Layout(PROJECT)).repository
+    expected: list[str] = []
+    for name in supervise(repository, dt.date(2024, 6, 30)).departments():
+        expected.append(slugify(name, expected))
+    assert len(expected) > 5
+    assert sorted(expected) == sorted(p.name for p in (site / "jiandu/bumen").iterdir() if p.is_dir())

@@ -140,9 +140,14 @@ MAX_SLUG = 60
 
 def slugify(title: str, taken: Collection[str] = ()) -> str:
     """A URL-safe file name from a Chinese title (pinyin syllables joined by '-'), unique among `taken`."""
-    from pypinyin import lazy_pinyin
+    from .pinyin import syllables
 
-    words = [re.sub(r"[^a-z0-9]+", "-", w.lower()).strip("-") for w in lazy_pinyin(title, errors="default")]
+    return slug_of(syllables([title])[0], taken)
+
+
+def slug_of(words: list[str], taken: Collection[str] = ()) -> str:
+    """The slug `slugify` makes of a title's pinyin syllables `words`."""
+    words = [re.sub(r"[^a-z0-9]+", "-", w.lower()).strip("-") for w in words]
     slug = ""
     for word in filter(None, "-".join(words).split("-")):
         if len(slug) + len(word) + 1 > MAX_SLUG:

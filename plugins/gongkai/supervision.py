@@ -14,7 +14,8 @@ from functools import cached_property
 
 from .coverage import StandardStatus, department_of, standard_statuses
 from .model import Entry, Repository
-from .paths import slugify
+from .paths import slug_of
+from .pinyin import in_workers
 from .timeliness import Timeliness, assess
 from .urlcheck import BrokenLink, UrlResult, broken_links
 
@@ -126,8 +127,9 @@ def _check_key(check: EntryCheck, name: str) -> str:
 def department_slugs(departments: list[str]) -> dict[str, str]:
     """A URL-safe name per department, stable for a given set of names."""
     slugs: dict[str, str] = {}
-    for name in sorted(departments):
-        slugs[name] = slugify(name, set(slugs.values()))
+    names = sorted(departments)
+    for name, words in zip(names, in_workers(names), strict=True):
+        slugs[name] = slug_of(words, set(slugs.values()))
     return slugs
 
 
