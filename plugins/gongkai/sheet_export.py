@@ -323,21 +323,23 @@ def _instructions(columns: list[SheetColumn], vocabulary: list[str]) -> list[str
 
 
 def write_csv(path: Path, entries: list[Entry], rows: SheetRows) -> None:
-    path.write_bytes(csv_bytes(entries, rows))
+    with path.open("wb") as out:
+        write_csv_to(out, entries, rows)
 
 
-def csv_bytes(entries: list[Entry], rows: SheetRows) -> bytes:
-    """One header row of the sub-labels (全社会, 主动, 县级…), UTF-8 with a byte-order mark.
+def write_csv_to(out: IO[bytes], entries: list[Entry], rows: SheetRows) -> None:
+    """One header row of the sub-labels (全社会, 主动, 县级…), UTF-8 with a byte-order mark, row by row into `out`.
 
     Excel decodes a CSV without a BOM with the system code page (GBK on Chinese Windows) and garbles
     UTF-8 text; with the BOM it reads UTF-8. Cells Excel would run as formulas get a leading '.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([c.label for c in rows.columns])
     for number, entry in enumerate(entries, 1):
         writer.writerow([guard(v) if isinstance(v, str) else v for v in rows.row(entry, number)])
-    return buffer.getvalue().encode("utf-8-sig")
+    text.flush()
+    text.detach()
 
 
 def guard(text: str) -> str:
@@ -346,22 +348,28 @@ def guard(text: str) -> str:
 
 
 def write_json(path: Path, entries: list[Entry]) -> None:
-    path.write_bytes(json_bytes(entries))
+    with path.open("wb") as out:
+        write_json_to(out, entries)
 
 
 def json_record(entry: Entry) -> str:
-    """One entry of the JSON list as `json_bytes` indents it: the same text in every file that lists the entry."""
+    """One entry of the JSON list as `write_json_to` indents it: the same text in every file that lists the entry."""
     record = {"id": entry.id, "catalogue": entry.catalogue, "domain": entry.domain, "slug": entry.slug, "data": entry_data(entry)}
     return "    " + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
-def json_bytes(entries: list[Entry], record: Callable[[Entry], str] = json_record) -> bytes:
+def write_json_to(out: IO[bytes], entries: list[Entry], record: Callable[[Entry], str] = json_record) -> None:
     """The versioned list, indented as json.dumps(indent=2) would, from each entry's own text (`record` may
-    remember them): with an indent, json.dumps runs in pure Python, slowly."""
+    remember them; with an indent, json.dumps runs in pure Python, slowly), entry by entry into `out`: the
+    whole list of a province would be held several times over while it was joined and encoded."""
     head = json.dumps({"format": JSON_FORMAT, "version": JSON_VERSION, "entries": []}, ensure_ascii=False, indent=2)
-    if entries:
-        head = head.removesuffix("[]\n}") + "[\n" + ",\n".join(record(e) for e in entries) + "\n  ]\n}"
-    return (head + "\n").encode("utf-8")
+    if not entries:
+        out.write((head + "\n").encode("utf-8"))
+        return
+    out.write((head.removesuffix("[]\n}") + "[\n").encode("utf-8"))
+    for number, entry in enumerate(entries):
+        out.write(((",\n" if number else "") + record(entry)).encode("utf-8"))
+    out.write(b"\n  ]\n}\n")
 
 
 # ---------------------------------------------------------------- command
