@@ -4,10 +4,12 @@ the catalogue list the whole dataset as a zip; each file reads back into the ent
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -15,10 +17,11 @@ import openpyxl
 import pytest
 
 from conftest import ENTRY, ENTRY_PATH, PROJECT, Repo, mkdocs_build
-from gongkai.downloads import BUNDLE, catalogue_download, domain_download, size_text
+from gongkai.downloads import BUNDLE, catalogue_download, domain_download, size_text, write_downloads
 from gongkai.loader import parse_text
 from gongkai.model import Entry, Repository
 from gongkai.paths import Layout
+from gongkai.schema import load_schemas
 from gongkai.sheet_export import entry_data, sort_key
 from gongkai.validate import validate
 
@@ -161,3 +164,19 @@ def test_a_workbook_excel_would_call_damaged_stops_the_build(site_repo: Repo, tm
     line = ENTRY.split("published:\n")[0].count("\n") + 1
     assert "无法生成 Excel 下载文件" in proc.stderr and f"{ENTRY_PATH}:{line}:1: 字段 published:" in proc.stderr, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
+
+
+def test_two_builds_at_the_same_pinned_time_write_the_same_workbooks(sample: Repository, tmp_path: Path) -> None:
+    """A workbook's properties carry the build's time, not the clock's: the nightly job republishes only what changed."""
+    schema = load_schemas(PROJECT / "schema")["entry"]
+    stamp = dt.datetime(2024, 3, 1, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    first, second = tmp_path / "first", tmp_path / "second"
+    sizes = write_downloads(sample, schema, first, stamp)
+    time.sleep(1.1)  # the clock's second moves on between the two
+    assert write_downloads(sample, schema, second, stamp) == sizes
+    workbooks = [path for path in sizes if path.endswith((".xlsx", ".zip"))]
+    assert len(workbooks) > 2
+    for path in workbooks:
+        assert (first / path).read_bytes() == (second / path).read_bytes(), path
+    with zipfile.ZipFile(first / workbooks[1]) as book:
+        assert b"2024-03-01T00:30:00Z" in book.read("docProps/core.xml")

@@ -85,6 +85,7 @@ class _Work:
 
     def __init__(self, repo: Repository, schema: Schema, site_dir: Path, stamp: dt.datetime) -> None:
         self.repo, self.site_dir = repo, site_dir
+        self.created = stamp
         self.stamp = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
         self.rows = SheetRows(standard_columns(schema), repo, channel_vocabulary(schema))
         self.entries = sorted(repo.entries, key=sort_key(repo))
@@ -116,7 +117,8 @@ class _Work:
             write_csv_to(out, entries, self.rows)
         else:
             groups = sheet_groups(self.repo, entries, self.repo.catalogues[catalogue] if catalogue else None)
-            out.write(xlsx_bytes(groups, self.rows, self.repo.domains[domain] if domain else None))
+            out.write(xlsx_bytes(groups, self.rows, self.repo.domains[domain] if domain else None,
+                                 self.created))
 
     def bundle(self, target: Path) -> None:
         with zipfile.ZipFile(target, "w") as archive:
