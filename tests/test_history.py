@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ENTRY, ENTRY_PATH, Repo, git, mkdocs_build
+from gongkai.history import read_history
+from gongkai.schema import load_schemas
 
 FOLDER = "data/catalogues/test-xian/shehui-jiuzhu"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -83,6 +85,16 @@ def test_entry_page_shows_every_change_newest_first_with_field_diffs(history_rep
     assert "县民政局 李四 · 调整低保公开渠道 · #5" in block, "a merged pull request is credited to its author, with its number"
     assert "缩短低保公开时限 · #3" in block
     assert "2024-02-01 10:00" in block
+
+
+def test_only_removed_entries_keep_their_last_content(history_repo: Repo) -> None:
+    """The entries still there have their content in the model; a second copy per entry would double it."""
+    history = read_history(history_repo.root, load_schemas(history_repo.root / "schema")["entry"])
+    removed = history.of("test-xian/shehui-jiuzhu/linshi")
+    assert removed is not None and removed.removed and removed.last_data and removed.last_data["title"] == "临时救助"
+    for kept in ("dibao", "tekun"):
+        entry_history = history.of(f"test-xian/shehui-jiuzhu/{kept}")
+        assert entry_history is not None and len(entry_history.changes) > 1 and entry_history.last_data is None
 
 
 def test_deleted_and_readded_entry_keeps_one_history(history_repo: Repo, tmp_path: Path) -> None:

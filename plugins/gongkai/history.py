@@ -258,7 +258,8 @@ class _Track:
             changes.append(change)
             if data is not None:
                 previous = data
-        return EntryHistory(self.entry_id, self.path, tuple(changes), previous)
+        removed = changes[-1].kind == "removed"  # the others' content is the model's: a copy here would double it
+        return EntryHistory(self.entry_id, self.path, tuple(changes), previous if removed else None)
 
 
 @dataclass
