@@ -125,3 +125,22 @@ def test_the_build_leaves_pinyin_to_workers_and_gets_the_slugs_pypinyin_gives(tm
         expected.append(slugify(name, expected))
     assert len(expected) > 5
     assert sorted(expected) == sorted(p.name for p in (site / "jiandu/bumen").iterdir() if p.is_dir())
+
+
+def test_generated_pages_let_go_of_their_content_once_written(site_repo: Repo, tmp_path: Path) -> None:
+    """MkDocs keeps every page's content to the end of the build; the generated ones need not hold theirs."""
+    code = ("import json, sys\n"
+            "from mkdocs.commands.build import build\n"
+            "from mkdocs.config import load_config\n"
+            "config = load_config(sys.argv[1], site_dir=sys.argv[2])\n"
+            "build(config)\n"
+            "plugin = config.plugins['gongkai']\n"
+            "print(json.dumps({f.src_uri: f.page.content is not None for f in plugin.files.documentation_pages() if f.page}))\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(site_repo.root / "mkdocs.yml"), str(tmp_path / "site")],
+                          capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stderr
+    kept = json.loads(proc.stdout.splitlines()[-1])
+    assert kept["about.md"] is True, "a hand-written page is left as MkDocs has it"
+    generated = [src for src in kept if src.startswith(("test-xian/", "catalogues/", "domains/"))]
+    assert len(generated) >= 3 and not any(kept[src] for src in generated), kept
+    assert (tmp_path / "site/test-xian/index.html").read_text(encoding="utf-8").count("最低生活保障") >= 1
