@@ -8,7 +8,7 @@ import posixpath
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ENTRY_PATH, Repo
+from conftest import ENTRY_PATH, PROJECT, Repo
 from gongkai.model import Entry
 from gongkai.pages import relative_url
 from gongkai.paths import Layout
@@ -46,6 +46,22 @@ def test_unquoted_dates_keep_the_text_as_written(repo: Repo) -> None:
     model = validate(Layout(repo.root)).repository
     assert model is not None
     assert isinstance(model.entries[0].published[0].date, str)
+
+
+def test_entries_hold_the_words_they_repeat_once(monkeypatch) -> None:
+    """A province's entries repeat their catalogue's, domain's, subjects' and laws' words: held once each, and
+    without an attribute dictionary per object, the model of 10,000 entries is 12 MB instead of 41."""
+    objects = {}
+    for parallel_from in ("100000", "1"):  # parsed here, and parsed by workers and sent back (a copy from each)
+        monkeypatch.setenv("GONGKAI_PARALLEL_FROM", parallel_from)
+        model = validate(Layout(PROJECT)).repository
+        assert model is not None and len(model.entries) > 20
+        words = [w for e in model.entries for w in (e.catalogue, e.domain, e.subject, e.mode, *e.channels,
+                                                     *(b.title for b in e.basis))]
+        objects[parallel_from] = len({id(w) for w in words})
+        assert not hasattr(model.entries[0], "__dict__") and not hasattr(model.entries[0].time_limit, "__dict__")
+    assert objects["100000"] == len(set(words)) < len(words) / 3
+    assert objects["1"] < len(words) / 2, (objects, len(words))
 
 
 def test_no_model_when_there_are_errors(repo: Repo) -> None:

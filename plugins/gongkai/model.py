@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .loader import SourceDoc
 
@@ -18,7 +20,7 @@ def iso_date(text: str) -> dt.date | None:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Guideline:
     title: str
     issuer: str
@@ -26,13 +28,13 @@ class Guideline:
     number: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StandardItem:
     l1: str
     l2: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Domain:
     slug: str
     path: str
@@ -45,14 +47,14 @@ class Domain:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reviewer:
     name: str
     github: str
     department: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Catalogue:
     slug: str
     path: str
@@ -68,7 +70,7 @@ class Catalogue:
     not_applicable: tuple[NotApplicable, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NotApplicable:
     """A standard item of a domain's guideline that this government has no duty for, and why."""
 
@@ -78,14 +80,14 @@ class NotApplicable:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BasisItem:
     title: str
     number: str = ""
     articles: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimeClause:
     kind: str
     anchor: str = ""
@@ -97,7 +99,7 @@ class TimeClause:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimeLimit:
     """The wording as written, and its structured reading; no clauses means nobody has read it yet."""
 
@@ -106,7 +108,7 @@ class TimeLimit:
     law_may_override: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublishedLink:
     """Something actually published under an entry: an external document or a page of this site."""
 
@@ -125,7 +127,7 @@ class PublishedLink:
         return iso_date(self.event_date)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pending:
     """Something that has happened and must be published under the entry's time limit, but is not yet."""
 
@@ -137,7 +139,7 @@ class Pending:
         return iso_date(self.event_date)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SitePage:
     """A hand-written page under docs/, with the entries its front matter says it publishes."""
 
@@ -152,7 +154,7 @@ class SitePage:
         return iso_date(self.date)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     catalogue: str
     domain: str
@@ -214,12 +216,24 @@ def catalogue_from(doc: SourceDoc) -> Catalogue:
     )
 
 
+def _shared(value: Any) -> Any:
+    """The value with each of its strings interned: entries repeat their catalogue's, domain's and laws' words,
+    and the copies a worker parses are then one object each, pickled once for all the entries it sends back."""
+    if type(value) is str:
+        return sys.intern(value)
+    if isinstance(value, dict):
+        return {k: _shared(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shared(v) for v in value]
+    return value
+
+
 def entry_from(doc: SourceDoc) -> Entry:
-    d = doc.data
+    d = _shared(doc.data)
     limit = d["time_limit"]
     return Entry(
-        catalogue=doc.place.catalogue,
-        domain=doc.place.domain,
+        catalogue=sys.intern(doc.place.catalogue),
+        domain=sys.intern(doc.place.domain),
         slug=doc.place.slug,
         path=doc.path,
         l1=d["l1"],
@@ -245,7 +259,7 @@ def entry_from(doc: SourceDoc) -> Entry:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Repository:
     """Every domain, catalogue and entry, with the indexes pages and reports need."""
 

@@ -17,6 +17,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -84,7 +85,8 @@ def entry_data(entry: Entry) -> dict[str, Any]:
 
 def time_limit_data(entry: Entry) -> dict[str, Any]:
     limit = entry.time_limit
-    clauses = [{k: v for k, v in vars(c).items() if v not in ("", None)} for c in limit.clauses]
+    clauses = [{f.name: getattr(c, f.name) for f in fields(c) if getattr(c, f.name) not in ("", None)}
+               for c in limit.clauses]
     data: dict[str, Any] = {"text": limit.text}
     if clauses:
         data["clauses"] = clauses
