@@ -140,6 +140,31 @@ def test_many_pages_give_the_same_answer(monkeypatch: pytest.MonkeyPatch, site: 
     assert broken_links(Site.read(site)) == one_by_one
 
 
+def test_scans_kept_packed_give_the_same_answer(site: Path) -> None:
+    """The build keeps the scans of the pages it wrote packed, with their shell's links and ids shared."""
+    read = Site.read(site, links_only=True)
+    expected = broken_links(read)
+    assert any("#nope" in b.target for b in expected) and any(b.target == "missing/" for b in expected)
+    packed = {rel: linkcheck.pack(scan) for rel, scan in read.pages.items()}
+    assert all(isinstance(scan, linkcheck.PackedScan) for scan in packed.values())
+    assert broken_links(Site.read(site, known=packed)) == expected
+    halves = {}
+    for rel, scan in read.pages.items():
+        links, ids = scan.links, sorted(scan.ids)
+        shell = linkcheck.pack(linkcheck.PageScan(ids=set(ids[::2]), links=links[:len(links) // 2]))
+        halves[rel] = linkcheck.pack(linkcheck.PageScan(ids=set(ids[1::2]), links=links[len(links) // 2:]), shared=shell)
+        assert sorted(halves[rel].link_list()) == sorted(links) and halves[rel].id_set() == scan.ids
+    assert broken_links(Site.read(site, known=halves)) == expected
+
+
+def test_a_scan_that_would_not_split_back_stays_as_it_is() -> None:
+    odd = linkcheck.PageScan(ids={"a\0b"}, links=["x\0y", "z"])
+    assert linkcheck.pack(odd) is odd
+    shell = linkcheck.pack(linkcheck.PageScan(ids={"top"}, links=["../"]))
+    kept = linkcheck.pack(odd, shared=shell)
+    assert (kept.link_list(), kept.id_set()) == (["../", "x\0y", "z"], {"top", "a\0b"})
+
+
 def test_sample_site_has_no_broken_internal_links(gongkai, sample_site: Path) -> None:
     result = gongkai(PROJECT, "check-links", str(sample_site))
     assert (result.code, result.out) == (0, ""), result.out

@@ -127,20 +127,23 @@ def test_the_build_leaves_pinyin_to_workers_and_gets_the_slugs_pypinyin_gives(tm
     assert sorted(expected) == sorted(p.name for p in (site / "jiandu/bumen").iterdir() if p.is_dir())
 
 
-def test_generated_pages_let_go_of_their_content_once_written(site_repo: Repo, tmp_path: Path) -> None:
-    """MkDocs keeps every page's content to the end of the build; the generated ones need not hold theirs."""
+def test_generated_pages_and_files_let_go_of_their_content_once_written(site_repo: Repo, tmp_path: Path) -> None:
+    """MkDocs keeps every page's content, and a generated file's, to the end of the build; ours need not."""
     code = ("import json, sys\n"
             "from mkdocs.commands.build import build\n"
             "from mkdocs.config import load_config\n"
             "config = load_config(sys.argv[1], site_dir=sys.argv[2])\n"
             "build(config)\n"
             "plugin = config.plugins['gongkai']\n"
+            "print(json.dumps([f.src_uri for f in plugin.files if not f.is_documentation_page() and f._content is not None]))\n"
             "print(json.dumps({f.src_uri: f.page.content is not None for f in plugin.files.documentation_pages() if f.page}))\n")
     proc = subprocess.run([sys.executable, "-c", code, str(site_repo.root / "mkdocs.yml"), str(tmp_path / "site")],
                           capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert proc.returncode == 0, proc.stderr
-    kept = json.loads(proc.stdout.splitlines()[-1])
+    held, kept = map(json.loads, proc.stdout.splitlines()[-2:])
+    assert held == [], "generated files are written into the site folder, not held in memory"
     assert kept["about.md"] is True, "a hand-written page is left as MkDocs has it"
     generated = [src for src in kept if src.startswith(("test-xian/", "catalogues/", "domains/"))]
     assert len(generated) >= 3 and not any(kept[src] for src in generated), kept
     assert (tmp_path / "site/test-xian/index.html").read_text(encoding="utf-8").count("最低生活保障") >= 1
+    assert json.loads((tmp_path / "site/test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang/history.json").read_text(encoding="utf-8"))

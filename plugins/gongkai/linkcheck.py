@@ -64,6 +64,43 @@ class PageScan:
     posters) have none of the theme's scripts, and may carry no inline script at all."""
 
 
+    def link_list(self) -> list[str]:
+        return self.links
+
+    def id_set(self) -> set[str]:
+        return self.ids
+
+
+_SEPARATOR = "\0"
+
+
+@dataclass(frozen=True, slots=True)
+class PackedScan:
+    """The links and ids of a page the build wrote itself, as it keeps them for the link check: one string each,
+    NUL-separated, and what the page shares with others of its kind (the theme's shell) held once for them all.
+    A province's pages are kept this way until the check, and as lists and sets they were most of the build's
+    memory at its end."""
+
+    ids: str
+    links: str
+    shared: PackedScan | PageScan | None = None
+
+    def link_list(self) -> list[str]:
+        own = self.links.split(_SEPARATOR) if self.links else []
+        return [*self.shared.link_list(), *own] if self.shared else own
+
+    def id_set(self) -> set[str]:
+        own = set(self.ids.split(_SEPARATOR)) if self.ids else set()
+        return own | self.shared.id_set() if self.shared else own
+
+
+def pack(scan: PageScan, shared: PackedScan | PageScan | None = None) -> PackedScan | PageScan:
+    """`scan` packed, or as it is when a link or id holds the separator (it would not split back the same)."""
+    if any(_SEPARATOR in item for item in (*scan.links, *scan.ids)):
+        return scan if shared is None else PageScan(ids=scan.ids | shared.id_set(), links=shared.link_list() + scan.links)
+    return PackedScan(_SEPARATOR.join(sorted(scan.ids)), _SEPARATOR.join(scan.links), shared)
+
+
 class _Scanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -188,12 +225,12 @@ class Site:
     root: Path
     files: set[str]
     folders: set[str]
-    pages: dict[str, PageScan]
+    pages: dict[str, PageScan | PackedScan]
     base_path: str = "/"
 
     @classmethod
     def read(cls, root: Path, base_path: str | None = None, *, links_only: bool = False,
-             known: dict[str, PageScan] | None = None) -> Site:
+             known: dict[str, PageScan | PackedScan] | None = None) -> Site:
         """The site's files and pages; `links_only` reads just links and ids (fast), enough for broken_links;
         `known` holds scans the caller already has (pages it wrote itself), which are not read again."""
         files: set[str] = set()
@@ -267,16 +304,20 @@ class BrokenLink:
 def broken_links(site: Site) -> list[BrokenLink]:
     """Every internal link or resource whose file, or whose #fragment on an HTML page, is missing."""
     broken: set[BrokenLink] = set()
+    ids: dict[str, set[str]] = {}
     for page, scan in site.pages.items():
-        for href in scan.links:
+        for href in scan.link_list():
             resolved = site.resolve(page, href)
             if resolved is None:
                 continue
             target, fragment = resolved
             if target not in site.files:
                 broken.add(BrokenLink(page, href, target or "/"))
-            elif fragment not in TOP_FRAGMENTS and target in site.pages and fragment not in site.pages[target].ids:
-                broken.add(BrokenLink(page, href, f"{target}#{fragment}"))
+            elif fragment not in TOP_FRAGMENTS and target in site.pages:
+                if target not in ids:
+                    ids[target] = site.pages[target].id_set()
+                if fragment not in ids[target]:
+                    broken.add(BrokenLink(page, href, f"{target}#{fragment}"))
     return sorted(broken)
 
 

@@ -127,7 +127,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         """src_uri of the page rendered by the theme -> its group (fastpages.pour_group); its content, then its shell, by group."""
         self.prototype_content: dict[str, str] = {}
         self.shells: dict[str, Shell | None] = {}
-        self.scanned: dict[str, linkcheck.PageScan] = {}
+        self.scanned: dict[str, linkcheck.PageScan | linkcheck.PackedScan] = {}
         """Links and ids of the pages poured into a shell, from the text written: the link check need not read them."""
         self.search_grams: dict[str, set[str]] = {}
         """By catalogue, the characters and pairs of its entry pages rendered here, for the search router..."""
@@ -231,8 +231,13 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 outputs |= form_assets(self.schemas["entry"].document, texts)
                 outputs |= dashboard_files(self.repository, self.supervision, reports, site_url=config.site_url or "http://localhost/",
                                            directory_urls=config.use_directory_urls, stamp=self.built)
-            for path, content in outputs.items():
-                files.append(File.generated(config, path, content=content))
+            site_dir = Path(config.site_dir)
+            for path, content in outputs.items():  # written now, not held by their File to the end of the build
+                target = site_dir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+                files.append(File.generated(config, path, abs_src_path=str(target)))
+            del outputs
             self._add_downloads(files, config)
             if self.config.search:
                 with self.clock.stage("pagefind"):
@@ -381,13 +386,14 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             if prototype is not None and prototype.page is not None and prototype.page.canonical_url:
                 add_to_sitemap(site_dir, prototype.page.canonical_url, urls.get(group, []))
 
-    def _pour_some(self, indices: list[int], config: MkDocsConfig) -> list[tuple[list[tuple[int, str, linkcheck.PageScan, str]],
+    def _pour_some(self, indices: list[int], config: MkDocsConfig) -> list[tuple[list[tuple[int, str, linkcheck.PageScan | linkcheck.PackedScan, str]],
                                                                                   dict[str, searchshards.PackedGrams]]]:
         """Render and write these bulk pages; return what the link check and the sitemap need of each, and what
         the search router needs of them (by catalogue, once for all: a set per page would cost more to return)."""
         site_dir = Path(config.site_dir)
         grams: dict[str, set[str]] = {}
-        frames = {group: linkcheck.scan_links_text(shell.head + shell.tail) for group, shell in self.shells.items() if shell}
+        frames = {group: linkcheck.pack(linkcheck.scan_links_text(shell.head + shell.tail))
+                  for group, shell in self.shells.items() if shell}
         done = []
         for index in indices:
             spec, file = self.bulk[index]
@@ -403,7 +409,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             if spec.kind == "entry":
                 self._for_search(spec, content, grams)
             own, frame = linkcheck.scan_links_text(content), frames[group]
-            done.append((index, file.dest_uri, linkcheck.PageScan(ids=frame.ids | own.ids, links=frame.links + own.links),
+            done.append((index, file.dest_uri, linkcheck.pack(own, shared=frame),
                          page.canonical_url or ""))
         return [(done, {catalogue: searchshards.pack(found) for catalogue, found in grams.items()})]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import zxingcpp
 
-from .linkcheck import PageScan, scan_links_text
+from .linkcheck import PackedScan, PageScan, pack, scan_links_text
 from .model import Repository
 from .pages import beside_entry, catalogue_src, catalogues_in_order, entry_src, url_of
 from .parallel import in_parallel
@@ -129,18 +129,18 @@ def render_posters(posters: list[Poster], site_url: str, stamp: dt.datetime, sch
 
 
 def _write_some(posters: list[Poster], site_dir: Path, site_url: str, stamp: dt.datetime,
-                schemas: SchemaSet) -> list[tuple[str, PageScan]]:
+                schemas: SchemaSet) -> list[tuple[str, PageScan | PackedScan]]:
     written = []
     for made in render_posters(posters, site_url, stamp, schemas):
         target = site_dir / made.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(made.html)
-        written.append((made.path, made.scan))
+        written.append((made.path, pack(made.scan)))
     return written
 
 
 def write_posters(posters: list[Poster], site_dir: Path, *, site_url: str, stamp: dt.datetime,
-                  schemas: SchemaSet) -> dict[str, PageScan]:
+                  schemas: SchemaSet) -> dict[str, PageScan | PackedScan]:
     """Each poster written into the site folder, on every core: path -> its links and ids. The pages stay in
     the workers (a province's 100,000 would be sent back and written one by one)."""
     return dict(in_parallel(_write_some, posters, site_dir, site_url, stamp, schemas))
