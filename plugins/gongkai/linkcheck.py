@@ -63,7 +63,6 @@ class PageScan:
     """The page has the theme's content area: its scripts set what the theme's are. Standalone pages (the
     posters) have none of the theme's scripts, and may carry no inline script at all."""
 
-
     def link_list(self) -> list[str]:
         return self.links
 
