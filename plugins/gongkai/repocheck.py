@@ -61,9 +61,18 @@ def _link_problem(layout: Layout, path: Path) -> Problem:
 
 
 def site_links(site_dir: Path) -> list[str]:
-    """Symbolic links in a built site, relative to it: the Pages upload would follow them."""
-    return sorted(Path(current, name).relative_to(site_dir).as_posix()
-                  for current, dirs, files in os.walk(site_dir) for name in dirs + files if Path(current, name).is_symlink())
+    """Symbolic links in a built site, relative to it: the Pages upload would follow them. Read from the folder
+    entries, without a system call per file (a province's site has 400,000 and every build checks them)."""
+    found: list[str] = []
+    folders = [site_dir]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    found.append(Path(entry.path).relative_to(site_dir).as_posix())
+                elif entry.is_dir():
+                    folders.append(Path(entry.path))
+    return sorted(found)
 
 
 def pull_request_size(root: Path, base: str, head: str) -> tuple[int, int, list[tuple[str, int]]]:
