@@ -15,6 +15,7 @@ import pytest
 
 from conftest import ENTRY, ENTRY_PATH, TOWNSHIP, Repo, git
 from gongkai.paths import Layout
+from gongkai.supervision import department_slugs
 from gongkai.timeliness import assess
 from gongkai.urlcheck import UrlResult, write_results
 from gongkai.validate import validate
@@ -298,3 +299,17 @@ def test_domain_and_department_pages_cap_their_lists_and_catalogue_pages_do_not(
             else:
                 assert count == total and "这里列出前" not in section
     assert checked, "no domain or department page of the sample data has more than two entries in a state"
+
+
+def test_department_slugs_are_worked_out_once_for_the_same_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build asks three times and each `mkdocs serve` rebuild again: pypinyin is asked only for new names."""
+    from gongkai import supervision
+
+    names = ["测试县缓存民政局", "测试县缓存财政局"]
+    first = department_slugs(names)
+    assert sorted(first) == sorted(names) and len(set(first.values())) == 2
+    monkeypatch.setattr(supervision, "in_workers", lambda texts: pytest.fail(f"pinyin asked again for {texts}"))
+    again = department_slugs(list(reversed(names)))
+    assert again == first
+    again[names[0]] = "changed"
+    assert department_slugs(names) == first, "each caller gets a copy of its own"

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .coverage import StandardStatus, department_of, standard_statuses
 from .model import Entry, Repository
@@ -126,11 +126,17 @@ def _check_key(check: EntryCheck, name: str) -> str:
 
 def department_slugs(departments: list[str]) -> dict[str, str]:
     """A URL-safe name per department, stable for a given set of names."""
+    return dict(_slugs(tuple(sorted(departments))))
+
+
+@lru_cache(maxsize=8)
+def _slugs(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Kept for the same names: a build asks three times, and a `mkdocs serve` rebuild would otherwise import
+    pypinyin's dictionaries into the server (it runs threads, so it cannot fork workers for them)."""
     slugs: dict[str, str] = {}
-    names = sorted(departments)
     for name, words in zip(names, in_workers(names), strict=True):
         slugs[name] = slug_of(words, set(slugs.values()))
-    return slugs
+    return tuple(slugs.items())
 
 
 def supervise(repo: Repository, as_of: dt.date, results: Mapping[str, UrlResult] | None = None,
