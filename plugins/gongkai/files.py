@@ -1,4 +1,5 @@
-"""Writing the files users keep: whole or not at all, with the permissions the file had or would get."""
+"""Writing files: those users keep whole or not at all, with the permissions the file had or would get, and
+those of the built site."""
 
 from __future__ import annotations
 
@@ -25,3 +26,11 @@ def write_atomic(path: Path, text: str) -> None:
         tmp.write(text)
     os.chmod(tmp.name, file_mode(path))
     os.replace(tmp.name, path)
+
+
+def write_site_file(site_dir: Path, path: str, content: bytes) -> Path:
+    """`content` as the site's file at `path` (site-relative), its folders made as needed."""
+    target = site_dir / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return target

@@ -17,6 +17,7 @@ import yaml
 
 from .downloads import BUNDLE, FORMATS, catalogue_download, domain_download
 from .feeds import history_path
+from .files import write_site_file
 from .history import History
 from .model import Catalogue, Domain, Entry, Repository
 from .pages import catalogue_src, catalogues_in_order, domain_src, entry_src, relative_url, url_of
@@ -119,9 +120,7 @@ def _dump(data: Any) -> bytes:
 
 
 def _write(site_dir: Path, path: str, content: bytes) -> tuple[str, int]:
-    target = site_dir / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+    write_site_file(site_dir, path, content)
     return path, len(content)
 
 

@@ -31,6 +31,7 @@ from .dashboard import build_reports, dashboard_files, dashboard_pages
 from .downloads import Offer, page_offers, write_downloads
 from .fastpages import Shell, add_to_sitemap, canonical_tag, pour_group, shell_of, title_tag
 from .feeds import feed_outputs, history_outputs
+from .files import write_site_file
 from .history import History, HistoryError, head_commit, read_history
 from .jsonapi import write_api
 from .pages import (
@@ -186,7 +187,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.repository is None or self.layout is None:
             return files
-        docs_dir = Path(config.docs_dir)
+        docs_dir, site_dir = Path(config.docs_dir), Path(config.site_dir)
         assert self.supervision is not None
         county = next((c.government for c in catalogues_in_order(self.repository) if not c.parent), config.site_name)
         scopes = None
@@ -231,12 +232,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 outputs |= form_assets(self.schemas["entry"].document, texts)
                 outputs |= dashboard_files(self.repository, self.supervision, reports, site_url=config.site_url or "http://localhost/",
                                            directory_urls=config.use_directory_urls, stamp=self.built)
-            site_dir = Path(config.site_dir)
             for path, content in outputs.items():  # written now, not held by their File to the end of the build
-                target = site_dir / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
-                files.append(File.generated(config, path, abs_src_path=str(target)))
+                files.append(File.generated(config, path, abs_src_path=str(write_site_file(site_dir, path, content))))
             del outputs
             self._add_downloads(files, config)
             if self.config.search:
@@ -246,7 +243,6 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.config.posters:
             with self.clock.stage("posters"):
                 planned = plan_posters(self.repository, self.schemas, config.use_directory_urls, self.quick)
-                site_dir = Path(config.site_dir)
                 made = write_posters(planned, site_dir, site_url=config.site_url or "", stamp=self.built, schemas=self.schemas)
             for path, scan in made.items():
                 files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
@@ -403,9 +399,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             page = Page(spec.title, file, config)
             content = self._render(spec, page, config)
             html = shell.fill(content, title_tag(spec.title, config.site_name), canonical_tag(page.canonical_url))
-            target = site_dir / file.dest_uri
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+            write_site_file(site_dir, file.dest_uri, html.encode("utf-8", errors="xmlcharrefreplace"))
             if spec.kind == "entry":
                 self._for_search(spec, content, grams)
             own, frame = linkcheck.scan_links_text(content), frames[group]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import zxingcpp
 
+from .files import write_site_file
 from .linkcheck import PackedScan, PageScan, pack, scan_links_text
 from .model import Repository
 from .pages import beside_entry, catalogue_src, catalogues_in_order, entry_src, url_of
@@ -132,9 +133,7 @@ def _write_some(posters: list[Poster], site_dir: Path, site_url: str, stamp: dt.
                 schemas: SchemaSet) -> list[tuple[str, PageScan | PackedScan]]:
     written = []
     for made in render_posters(posters, site_url, stamp, schemas):
-        target = site_dir / made.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(made.html)
+        write_site_file(site_dir, made.path, made.html)
         written.append((made.path, pack(made.scan)))
     return written
 
