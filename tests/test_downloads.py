@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -180,3 +181,32 @@ def test_two_builds_at_the_same_pinned_time_write_the_same_workbooks(sample: Rep
         assert (first / path).read_bytes() == (second / path).read_bytes(), path
     with zipfile.ZipFile(first / workbooks[1]) as book:
         assert b"2024-03-01T00:30:00Z" in book.read("docProps/core.xml")
+
+
+@pytest.mark.parametrize("parallel_from", ["1", "1000000"])
+def test_the_entries_worked_out_for_the_downloads_wait_in_files_not_in_memory(sample: Repository, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch,
+                                                                              parallel_from: str) -> None:
+    """Each entry's JSON text and cells are worked out once for every file that lists it; held in the build's own
+    memory while the writers ran, they were the largest part of its peak."""
+    from gongkai.downloads import _Work
+    from gongkai.sheet_export import json_record
+
+    monkeypatch.setenv("GONGKAI_PARALLEL_FROM", parallel_from)  # forked workers, and the same work in this process
+    work = _Work(sample, load_schemas(PROJECT / "schema")["entry"], tmp_path / "site", dt.datetime(2024, 3, 1))
+    texts = sum(len(json_record(e).encode("utf-8")) for e in sample.entries)
+    tracemalloc.start()
+    try:
+        work.prepare(tmp_path)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    try:
+        assert held < texts, (held, texts)  # held, the texts alone took more than their size in UTF-8
+        assert sum(p.stat().st_size for p in tmp_path.iterdir() if p.is_file()) > texts
+        for entry in sample.entries:
+            assert work.record(entry) == json_record(entry)
+            assert work.cells(entry) == work.rows.values(entry)
+        assert work.rows.known == {}
+    finally:
+        work.close()

@@ -8,6 +8,9 @@ gigabytes, too much to hold in memory or to pickle back), and the build is told 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import pickle
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,33 +84,49 @@ class _Job:
 
 
 class _Work:
-    """What every worker needs, set up once before they fork; each worker remembers the rows it worked out."""
+    """What every worker needs, set up once before they fork."""
 
     def __init__(self, repo: Repository, schema: Schema, site_dir: Path, stamp: dt.datetime) -> None:
         self.repo, self.site_dir = repo, site_dir
         self.created = stamp
         self.stamp = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-        self.rows = SheetRows(standard_columns(schema), repo, channel_vocabulary(schema))
+        self.rows = SheetRows(standard_columns(schema), repo, channel_vocabulary(schema), cells=self.cells)
         self.entries = sorted(repo.entries, key=sort_key(repo))
         self.by_catalogue: dict[str, list[Entry]] = {slug: [] for slug in repo.catalogues}
         self.by_domain: dict[str, list[Entry]] = {slug: [] for slug in repo.domains}
         for entry in self.entries:
             self.by_catalogue[entry.catalogue].append(entry)
             self.by_domain[entry.domain].append(entry)
-        self.records: dict[str, str] = {}
+        self.spooled: dict[str, tuple[int, int, int, int]] = {}
+        """Entry id -> where its JSON text and cells are: file descriptor, offset, length of each."""
 
-    def prepare(self) -> None:
-        """Every entry's cells and JSON text, worked out once here by all cores, before the workers fork and
-        share them: each worker would otherwise work out most of them again."""
-        for entry_id, record, cells in in_parallel(_prepared, self.entries, self):
-            self.records[entry_id] = record
-            self.rows.known[entry_id] = cells
+    def prepare(self, folder: Path) -> None:
+        """Every entry's JSON text and cells, worked out once by all cores and spooled to files in `folder`
+        before the writers fork: each writer would otherwise work out most of them again, and held here they
+        were the largest part of the build's peak memory (50 MB at 10,000 entries)."""
+        descriptors: dict[str, int] = {}
+        for entry, (name, offset, record, cells) in zip(self.entries, in_parallel(_spooled, self.entries, self, folder),
+                                                       strict=True):
+            if name not in descriptors:
+                descriptors[name] = os.open(name, os.O_RDONLY)
+            self.spooled[entry.id] = (descriptors[name], offset, record, cells)
+
+    def close(self) -> None:
+        for descriptor in {place[0] for place in self.spooled.values()}:
+            os.close(descriptor)
+        self.spooled.clear()
+
+    def _read(self, entry: Entry) -> tuple[bytes, int]:
+        descriptor, offset, record, cells = self.spooled[entry.id]
+        return os.pread(descriptor, record + cells, offset), record  # pread: the forked writers share the descriptors
 
     def record(self, entry: Entry) -> str:
-        text = self.records.get(entry.id)
-        if text is None:
-            text = self.records[entry.id] = json_record(entry)
-        return text
+        data, record = self._read(entry)
+        return data[:record].decode("utf-8")
+
+    def cells(self, entry: Entry) -> list[Any]:
+        data, record = self._read(entry)
+        return pickle.loads(data[record:])
 
     def write(self, fmt: str, out: IO[bytes], entries: list[Entry], catalogue: str = "", domain: str = "") -> None:
         """JSON and CSV row by row into `out`; a sheet (a tenth of their size, zipped) as a whole."""
@@ -137,8 +156,19 @@ class _Work:
         return (len(entries) + 40 * sheets) * (6 if job.fmt == "zip" else 5) // 5
 
 
-def _prepared(entries: list[Entry], work: _Work) -> list[tuple[str, str, list[Any]]]:
-    return [(e.id, json_record(e), work.rows.row(e, 0)) for e in entries]
+def _spooled(entries: list[Entry], work: _Work, folder: Path) -> list[tuple[str, int, int, int]]:
+    """The entries' JSON texts and cells into a file of this worker's own; where each is."""
+    descriptor, name = tempfile.mkstemp(dir=folder)
+    places, offset = [], 0
+    with os.fdopen(descriptor, "wb") as out:
+        for entry in entries:
+            record = json_record(entry).encode("utf-8")
+            cells = pickle.dumps(work.rows.values(entry), pickle.HIGHEST_PROTOCOL)
+            out.write(record)
+            out.write(cells)
+            places.append((name, offset, len(record), len(cells)))
+            offset += len(record) + len(cells)
+    return places
 
 
 BINS = 16
@@ -165,7 +195,16 @@ def write_downloads(repo: Repository, schema: Schema, site_dir: Path, stamp: dt.
     import xlsxwriter  # noqa: F401  here, once, rather than in every worker
 
     work = _Work(repo, schema, site_dir, stamp)
-    work.prepare()
+    with tempfile.TemporaryDirectory(prefix="gongkai-downloads-") as folder:
+        try:
+            work.prepare(Path(folder))
+            return _write_all(work)
+        finally:
+            work.close()
+
+
+def _write_all(work: _Work) -> dict[str, int]:
+    repo = work.repo
     jobs = [_Job(BUNDLE, "zip")]
     jobs += [_Job(catalogue_download(slug, fmt), fmt, catalogue=slug) for slug in sorted(repo.catalogues) for fmt in FORMATS]
     jobs += [_Job(domain_download(slug, fmt), fmt, domain=slug) for slug in sorted(repo.domains) for fmt in FORMATS]

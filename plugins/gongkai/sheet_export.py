@@ -138,16 +138,27 @@ class SheetRows:
     """The standard layout's cells of each entry, worked out once however many files list it (the site offers
     every entry in its catalogue's, its domain's and the whole dataset's sheets)."""
 
-    def __init__(self, columns: list[SheetColumn], repo: Repository, vocabulary: list[str]) -> None:
+    def __init__(self, columns: list[SheetColumn], repo: Repository, vocabulary: list[str],
+                 cells: Callable[[Entry], list[Any]] | None = None) -> None:
         self.columns, self.repo, self.vocabulary = columns, repo, vocabulary
         self._seq = next((i for i, c in enumerate(columns) if c.key == "seq"), None)
         self.known: dict[str, list[Any]] = {}
-        """Entry id -> its cells (序号 as first numbered); may be filled beforehand, e.g. by parallel workers."""
+        """Entry id -> its cells (序号 as first numbered)."""
+        self._cells = cells or self._remembered
+        """Where an entry's cells come from: remembered here, or worked out beforehand and kept elsewhere."""
 
-    def row(self, entry: Entry, number: int) -> list[Any]:
+    def values(self, entry: Entry) -> list[Any]:
+        """The entry's cells, 序号 0."""
+        return row_values(entry, self.columns, self.repo, self.vocabulary, 0)
+
+    def _remembered(self, entry: Entry) -> list[Any]:
         cached = self.known.get(entry.id)
         if cached is None:
-            cached = self.known[entry.id] = row_values(entry, self.columns, self.repo, self.vocabulary, number)
+            cached = self.known[entry.id] = self.values(entry)
+        return cached
+
+    def row(self, entry: Entry, number: int) -> list[Any]:
+        cached = self._cells(entry)
         if self._seq is None:
             return cached
         return [*cached[: self._seq], number, *cached[self._seq + 1:]]
