@@ -147,3 +147,27 @@ def test_generated_pages_and_files_let_go_of_their_content_once_written(site_rep
     assert len(generated) >= 3 and not any(kept[src] for src in generated), kept
     assert (tmp_path / "site/test-xian/index.html").read_text(encoding="utf-8").count("最低生活保障") >= 1
     assert json.loads((tmp_path / "site/test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang/history.json").read_text(encoding="utf-8"))
+
+
+def test_generated_pages_get_their_content_only_when_the_theme_renders_them(site_repo: Repo, tmp_path: Path) -> None:
+    """MkDocs reads every page's content before it renders the first into the theme; ours wait for their turn."""
+    code = ("import json, sys\n"
+            "from mkdocs.commands import build as steps\n"
+            "from mkdocs.config import load_config\n"
+            "held = {}\n"
+            "build_page = steps._build_page\n"
+            "def first(page, config, doc_files, *args, **kwargs):\n"
+            "    if not held:\n"
+            "        held.update({f.src_uri: len(f.page.content or '') for f in doc_files if f.page})\n"
+            "    return build_page(page, config, doc_files, *args, **kwargs)\n"
+            "steps._build_page = first\n"
+            "steps.build(load_config(sys.argv[1], site_dir=sys.argv[2]))\n"
+            "print(json.dumps(held))\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(site_repo.root / "mkdocs.yml"), str(tmp_path / "site")],
+                          capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stderr
+    held = json.loads(proc.stdout.splitlines()[-1])
+    assert held["about.md"] > 0, "a hand-written page is read as MkDocs reads it"
+    generated = [src for src in held if src.startswith(("test-xian/", "catalogues/", "domains/"))]
+    assert len(generated) >= 3 and not any(held[src] for src in generated), held
+    assert "最低生活保障" in (tmp_path / "site/test-xian/index.html").read_text(encoding="utf-8")
