@@ -145,15 +145,17 @@ def test_scans_kept_packed_give_the_same_answer(site: Path) -> None:
     read = Site.read(site, links_only=True)
     expected = broken_links(read)
     assert any("#nope" in b.target for b in expected) and any(b.target == "missing/" for b in expected)
-    packed = {rel: linkcheck.pack(scan) for rel, scan in read.pages.items()}
-    assert all(isinstance(scan, linkcheck.PackedScan) for scan in packed.values())
-    assert broken_links(Site.read(site, known=packed)) == expected
+    assert all(isinstance(scan, linkcheck.PackedScan) for scan in read.pages.values())
+    unpacked = {rel: linkcheck.PageScan(ids=scan.id_set(), links=scan.link_list()) for rel, scan in read.pages.items()}
+    assert broken_links(Site.read(site, known=unpacked)) == expected
     halves = {}
-    for rel, scan in read.pages.items():
+    for rel, scan in unpacked.items():
         links, ids = scan.links, sorted(scan.ids)
         shell = linkcheck.pack(linkcheck.PageScan(ids=set(ids[::2]), links=links[:len(links) // 2]))
         halves[rel] = linkcheck.pack(linkcheck.PageScan(ids=set(ids[1::2]), links=links[len(links) // 2:]), shared=shell)
         assert sorted(halves[rel].link_list()) == sorted(links) and halves[rel].id_set() == scan.ids
+        assert all(halves[rel].has_id(i) and scan.has_id(i) for i in ids)
+        assert not any(s.has_id(name) for s in (halves[rel], scan) for name in ("nope", "", ids[0][:-1] if ids else "x"))
     assert broken_links(Site.read(site, known=halves)) == expected
 
 

@@ -69,6 +69,9 @@ class PageScan:
     def id_set(self) -> set[str]:
         return self.ids
 
+    def has_id(self, name: str) -> bool:
+        return name in self.ids
+
 
 _SEPARATOR = "\0"
 
@@ -91,6 +94,12 @@ class PackedScan:
     def id_set(self) -> set[str]:
         own = set(self.ids.split(_SEPARATOR)) if self.ids else set()
         return own | self.shared.id_set() if self.shared else own
+
+    def has_id(self, name: str) -> bool:
+        """Whether the page has this id, without a set of them all: one for each page that links point into
+        was the link check's peak."""
+        own = bool(self.ids) and f"{_SEPARATOR}{name}{_SEPARATOR}" in f"{_SEPARATOR}{self.ids}{_SEPARATOR}"
+        return own or (self.shared is not None and self.shared.has_id(name))
 
 
 def pack(scan: PageScan, shared: PackedScan | PageScan | None = None) -> PackedScan | PageScan:
@@ -208,13 +217,15 @@ PARALLEL_FROM = 200
 """Pages from which parsing is spread over processes: the pure-Python parser reads about 5 MB/s on one core."""
 
 
-def _scan_some(paths: list[Path], scan: Callable[[Path], PageScan]) -> list[PageScan]:
-    return [scan(path) for path in paths]
+def _scan_some(paths: list[Path], scan: Callable[[Path], PageScan], packed: bool) -> list[PageScan | PackedScan]:
+    return [pack(scan(path)) if packed else scan(path) for path in paths]
 
 
-def _scan_all(paths: list[Path], scan: Callable[[Path], PageScan] = scan_page) -> list[PageScan]:
-    """Scan pages, on every core when there are many."""
-    return in_parallel(_scan_some, paths, scan, minimum=PARALLEL_FROM)
+def _scan_all(paths: list[Path], scan: Callable[[Path], PageScan] = scan_page,
+              packed: bool = False) -> list[PageScan | PackedScan]:
+    """Scan pages, on every core when there are many; `packed`, the scans come back as two strings each (a
+    catalogue page's links as strings and lists were most of the build's memory at its end)."""
+    return in_parallel(_scan_some, paths, scan, packed, minimum=PARALLEL_FROM)
 
 
 @dataclass
@@ -230,7 +241,7 @@ class Site:
     @classmethod
     def read(cls, root: Path, base_path: str | None = None, *, links_only: bool = False,
              known: dict[str, PageScan | PackedScan] | None = None) -> Site:
-        """The site's files and pages; `links_only` reads just links and ids (fast), enough for broken_links;
+        """The site's files and pages; `links_only` reads just links and ids (fast, packed), enough for broken_links;
         `known` holds scans the caller already has (pages it wrote itself), which are not read again."""
         files: set[str] = set()
         folders: set[str] = {""}
@@ -241,7 +252,7 @@ class Site:
             files.update(prefix + n for n in names)
         known = known or {}
         documents = sorted(rel for rel in files if rel.endswith(HTML_SUFFIXES) and rel not in known)
-        scans = _scan_all([root / rel for rel in documents], scan_links if links_only else scan_page)
+        scans = _scan_all([root / rel for rel in documents], scan_links if links_only else scan_page, packed=links_only)
         pages = {**dict(zip(documents, scans, strict=True)), **{rel: scan for rel, scan in known.items() if rel in files}}
         return cls(root, files, folders, pages, _normal_base(base_path) if base_path else infer_base_path(root))
 
@@ -303,7 +314,6 @@ class BrokenLink:
 def broken_links(site: Site) -> list[BrokenLink]:
     """Every internal link or resource whose file, or whose #fragment on an HTML page, is missing."""
     broken: set[BrokenLink] = set()
-    ids: dict[str, set[str]] = {}
     for page, scan in site.pages.items():
         for href in scan.link_list():
             resolved = site.resolve(page, href)
@@ -312,11 +322,8 @@ def broken_links(site: Site) -> list[BrokenLink]:
             target, fragment = resolved
             if target not in site.files:
                 broken.add(BrokenLink(page, href, target or "/"))
-            elif fragment not in TOP_FRAGMENTS and target in site.pages:
-                if target not in ids:
-                    ids[target] = site.pages[target].id_set()
-                if fragment not in ids[target]:
-                    broken.add(BrokenLink(page, href, f"{target}#{fragment}"))
+            elif fragment not in TOP_FRAGMENTS and target in site.pages and not site.pages[target].has_id(fragment):
+                broken.add(BrokenLink(page, href, f"{target}#{fragment}"))
     return sorted(broken)
 
 
