@@ -146,6 +146,9 @@ def test_scans_kept_packed_give_the_same_answer(site: Path) -> None:
     expected = broken_links(read)
     assert any("#nope" in b.target for b in expected) and any(b.target == "missing/" for b in expected)
     assert all(isinstance(scan, linkcheck.PackedScan) for scan in read.pages.values())
+    followed = [href for scan in read.pages.values() for href in scan.link_list()]
+    assert "https://example.org/elsewhere/" in Site.read(site).pages["index.html"].links
+    assert followed and not any(linkcheck.is_external(href) for href in followed), "links to other sites are not kept"
     unpacked = {rel: linkcheck.PageScan(ids=scan.id_set(), links=scan.link_list()) for rel, scan in read.pages.items()}
     assert broken_links(Site.read(site, known=unpacked)) == expected
     halves = {}

@@ -102,11 +102,19 @@ class PackedScan:
         return own or (self.shared is not None and self.shared.has_id(name))
 
 
+def is_external(href: str) -> bool:
+    """A link to another site (a scheme or a host): the link check does not follow it."""
+    parts = urlsplit(href.strip())
+    return bool(parts.scheme or parts.netloc or URL_SCHEME.match(href.strip()))
+
+
 def pack(scan: PageScan, shared: PackedScan | PageScan | None = None) -> PackedScan | PageScan:
-    """`scan` packed, or as it is when a link or id holds the separator (it would not split back the same)."""
+    """`scan` packed, with only the links the check follows (an entry's own links to other sites, its edit page,
+    pull requests and commits, were most of what a page kept), or as it is when a link or id holds the separator
+    (it would not split back the same)."""
     if any(_SEPARATOR in item for item in (*scan.links, *scan.ids)):
         return scan if shared is None else PageScan(ids=scan.ids | shared.id_set(), links=shared.link_list() + scan.links)
-    return PackedScan(_SEPARATOR.join(sorted(scan.ids)), _SEPARATOR.join(scan.links), shared)
+    return PackedScan(_SEPARATOR.join(sorted(scan.ids)), _SEPARATOR.join(h for h in scan.links if not is_external(h)), shared)
 
 
 class _Scanner(HTMLParser):
@@ -258,9 +266,9 @@ class Site:
 
     def resolve(self, page: str, href: str) -> tuple[str, str] | None:
         """The file `href` on `page` points at and its fragment; None for external links."""
-        parts = urlsplit(href.strip())
-        if parts.scheme or parts.netloc or URL_SCHEME.match(href.strip()):
+        if is_external(href):
             return None
+        parts = urlsplit(href.strip())
         path, fragment = unquote(parts.path), unquote(parts.fragment)
         if not path:
             return page, fragment
