@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ENTRY, ENTRY_PATH, Repo, git, mkdocs_build
+from gongkai.feeds import history_path, write_histories
 from gongkai.history import read_history
 from gongkai.schema import load_schemas
 
@@ -126,6 +127,22 @@ def test_history_json_next_to_each_entry_page(history_repo: Repo, tmp_path: Path
     assert data["changes"][2]["fields"][0]["label"] == "公开时限"
     removed = json.loads((site / "test-xian/shehui-jiuzhu/linshi/history.json").read_text(encoding="utf-8"))
     assert removed["removed"] is True
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_history_files_written_by_workers_are_those_written_here(history_repo: Repo, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch, directory_urls: bool) -> None:
+    history = read_history(history_repo.root, load_schemas(history_repo.root / "schema")["entry"])
+    written = {}
+    for parallel_from in ("1", "1000000"):
+        monkeypatch.setenv("GONGKAI_PARALLEL_FROM", parallel_from)
+        site = tmp_path / parallel_from
+        paths = write_histories(history, site, directory_urls)
+        assert paths == [history_path(entry_id, directory_urls) for entry_id in sorted(history.entries)]
+        written[parallel_from] = {path: (site / path).read_bytes() for path in paths}
+    assert written["1"] == written["1000000"] and len(written["1"]) == len(history.entries) >= 3
+    assert json.loads(written["1"][history_path("test-xian/shehui-jiuzhu/dibao", directory_urls)])["entry"] == \
+        "test-xian/shehui-jiuzhu/dibao"
 
 
 def test_recent_changes_page_and_home(history_repo: Repo, tmp_path: Path) -> None:

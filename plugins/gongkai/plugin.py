@@ -30,7 +30,7 @@ from .dashboard import INDEX_SRC as SUPERVISION_SRC
 from .dashboard import build_reports, dashboard_files, dashboard_pages
 from .downloads import Offer, page_offers, write_downloads
 from .fastpages import Shell, add_to_sitemap, canonical_tag, pour_group, shell_of, title_tag
-from .feeds import feed_outputs, history_outputs
+from .feeds import feed_outputs, write_histories
 from .files import write_site_file
 from .history import History, HistoryError, head_commit, read_history
 from .jsonapi import write_api
@@ -224,7 +224,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             files.append(file)
         if self.quick is None:  # a quick rebuild leaves these as the last full build wrote them
             with self.clock.stage("feeds, calendars, reports"):
-                outputs = history_outputs(self.history, config.use_directory_urls)
+                outputs: dict[str, bytes] = {}
                 if self.history.available:
                     outputs |= feed_outputs(self.repository, self.history, config.site_url or "http://localhost/",
                                             config.use_directory_urls)
@@ -232,9 +232,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 outputs |= form_assets(self.schemas["entry"].document, texts)
                 outputs |= dashboard_files(self.repository, self.supervision, reports, site_url=config.site_url or "http://localhost/",
                                            directory_urls=config.use_directory_urls, stamp=self.built)
-            for path, content in outputs.items():  # written now, not held by their File to the end of the build
-                files.append(File.generated(config, path, abs_src_path=str(write_site_file(site_dir, path, content))))
-            del outputs
+                for path, content in outputs.items():  # written now, not held by their File to the end of the build
+                    files.append(File.generated(config, path, abs_src_path=str(write_site_file(site_dir, path, content))))
+                del outputs
+                for path in write_histories(self.history, site_dir, config.use_directory_urls):
+                    files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
             self._add_downloads(files, config)
             if self.config.search:
                 with self.clock.stage("pagefind"):
