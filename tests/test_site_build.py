@@ -136,12 +136,17 @@ def test_generated_pages_and_files_let_go_of_their_content_once_written(site_rep
             "build(config)\n"
             "plugin = config.plugins['gongkai']\n"
             "print(json.dumps([f.src_uri for f in plugin.files if not f.is_documentation_page() and f._content is not None]))\n"
-            "print(json.dumps({f.src_uri: f.page.content is not None for f in plugin.files.documentation_pages() if f.page}))\n")
+            "print(json.dumps({f.src_uri: f.page.content is not None for f in plugin.files.documentation_pages() if f.page}))\n"
+            "import gc\n"
+            "from mkdocs.structure.files import File\n"
+            "gc.collect()\n"
+            "print(json.dumps([len(plugin.bulk), sum(isinstance(o, File) for o in gc.get_objects()), len(plugin.files)]))\n")
     proc = subprocess.run([sys.executable, "-c", code, str(site_repo.root / "mkdocs.yml"), str(tmp_path / "site")],
                           capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert proc.returncode == 0, proc.stderr
-    held, kept = map(json.loads, proc.stdout.splitlines()[-2:])
+    held, kept, (poured, made, known) = map(json.loads, proc.stdout.splitlines()[-3:])
     assert held == [], "generated files are written into the site folder, not held in memory"
+    assert poured > 0 and made == known, "a poured page's File is made as it is poured, and not kept"
     assert kept["about.md"] is True, "a hand-written page is left as MkDocs has it"
     generated = [src for src in kept if src.startswith(("test-xian/", "catalogues/", "domains/"))]
     assert len(generated) >= 3 and not any(kept[src] for src in generated), kept

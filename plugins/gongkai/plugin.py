@@ -123,7 +123,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.repository, self.specs, self.linked = None, {}, {}  # the plugin object survives `mkdocs serve` rebuilds
-        self.bulk: list[tuple[PageSpec, File]] = []
+        self.bulk: list[PageSpec] = []
         self.prototypes: dict[str, str] = {}
         """src_uri of the page rendered by the theme -> its group (fastpages.pour_group); its content, then its shell, by group."""
         self.prototype_content: dict[str, str] = {}
@@ -187,7 +187,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.repository is None or self.layout is None:
             return files
-        docs_dir, site_dir = Path(config.docs_dir), Path(config.site_dir)
+        site_dir = Path(config.site_dir)
         assert self.supervision is not None
         county = next((c.government for c in catalogues_in_order(self.repository) if not c.parent), config.site_name)
         scopes = None
@@ -208,20 +208,14 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         for spec in specs:
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"docs/{spec.src_uri} 与自动生成的页面重名。请把这个手写页面改名或移到其他文件夹。")
-            front = f"---\ntitle: {json.dumps(spec.title, ensure_ascii=False)}\ngongkai_kind: {spec.kind}\nhide: [toc]\n---\n"
-            inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, spec.src_uri, content=front, inclusion=inclusion)
-            entry = spec.context.get("entry")
-            if entry is not None:
-                file.edit_uri = posixpath.relpath((self.layout.root / entry.path).as_posix(), docs_dir.as_posix())
             self.specs[spec.src_uri] = spec
             group = pour_group(spec) if pour else ""
             if group and group in self.prototypes.values():
-                self.bulk.append((spec, file))
+                self.bulk.append(spec)  # its File is made when it is poured: 10,000 of them held took 8 MB
                 continue
             if group:
                 self.prototypes[spec.src_uri] = group
-            files.append(file)
+            files.append(self._file(spec, config))
         if self.quick is None:  # a quick rebuild leaves these as the last full build wrote them
             with self.clock.stage("feeds, calendars, reports"):
                 outputs: dict[str, bytes] = {}
@@ -258,6 +252,17 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             config.nav = self._nav(files)
         self.pages_started = time.perf_counter()
         return files
+
+    def _file(self, spec: PageSpec, config: MkDocsConfig) -> File:
+        """The generated page's source as MkDocs sees it: front matter only, the content comes from our templates."""
+        assert self.layout is not None
+        front = f"---\ntitle: {json.dumps(spec.title, ensure_ascii=False)}\ngongkai_kind: {spec.kind}\nhide: [toc]\n---\n"
+        inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+        file = File.generated(config, spec.src_uri, content=front, inclusion=inclusion)
+        entry = spec.context.get("entry")
+        if entry is not None:
+            file.edit_uri = posixpath.relpath((self.layout.root / entry.path).as_posix(), Path(config.docs_dir).as_posix())
+        return file
 
     def _nav(self, files: Files) -> list[Any]:
         """A short list of sections, never the entries, catalogues or domains one by one: material renders the
@@ -371,10 +376,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         """Write the generated pages the theme did not render, each into the shell cut from its group's prototype."""
         site_dir = Path(config.site_dir)
         urls: dict[str, list[str]] = {}
-        poured = [i for i, (spec, _) in enumerate(self.bulk) if self.shells.get(pour_group(spec))]
-        for spec, file in self.bulk:
+        poured = [i for i, spec in enumerate(self.bulk) if self.shells.get(pour_group(spec))]
+        for spec in self.bulk:
             if self.shells.get(pour_group(spec)) is None:  # the ordinary way, as MkDocs builds any page
-                page = Page(spec.title, file, config)
+                page = Page(spec.title, self._file(spec, config), config)
                 mkdocs_build._populate_page(page, config, self.files)
                 mkdocs_build._build_page(page, config, self.files.documentation_pages(), self.nav, self.env)
                 if page.canonical_url:
@@ -383,7 +388,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             for index, dest, scan, canonical in done:
                 self.scanned[dest] = scan
                 if canonical:
-                    urls.setdefault(pour_group(self.bulk[index][0]), []).append(canonical)
+                    urls.setdefault(pour_group(self.bulk[index]), []).append(canonical)
             for catalogue, packed in grams.items():
                 self.poured_grams.setdefault(catalogue, []).append(packed)
         for src, group in self.prototypes.items():
@@ -401,10 +406,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                   for group, shell in self.shells.items() if shell}
         done = []
         for index in indices:
-            spec, file = self.bulk[index]
+            spec = self.bulk[index]
             group = pour_group(spec)
             shell = self.shells[group]
             assert shell is not None
+            file = self._file(spec, config)
             page = Page(spec.title, file, config)
             content = self._render(spec, page, config)
             html = shell.fill(content, title_tag(spec.title, config.site_name), canonical_tag(page.canonical_url))
