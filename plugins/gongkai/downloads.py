@@ -192,8 +192,6 @@ def _make(loads: list[list[_Job]], work: _Work) -> list[tuple[str, int]]:
 
 def write_downloads(repo: Repository, schema: Schema, site_dir: Path, stamp: dt.datetime) -> dict[str, int]:
     """Write every download under `site_dir`; their site paths -> sizes in bytes."""
-    import xlsxwriter  # noqa: F401  here, once, rather than in every worker
-
     work = _Work(repo, schema, site_dir, stamp)
     with tempfile.TemporaryDirectory(prefix="gongkai-downloads-") as folder:
         try:

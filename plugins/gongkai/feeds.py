@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from feedgen.feed import FeedGenerator
-
 from .files import write_site_file
 from .history import History, as_data
 from .model import Repository
@@ -31,6 +29,8 @@ class FeedItem:
 
 
 def atom_feed(*, feed_id: str, title: str, subtitle: str, feed_url: str, site_url: str, items: list[FeedItem]) -> bytes:
+    from feedgen.feed import FeedGenerator  # here: the build's own process need not load lxml
+
     feed = FeedGenerator()
     feed.id(feed_id)
     feed.title(title)

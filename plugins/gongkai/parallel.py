@@ -33,8 +33,7 @@ def in_parallel(work: Callable[..., list[Result]], items: Sequence[Item], *args:
     global _JOB
     minimum = int(os.environ.get("GONGKAI_PARALLEL_FROM", minimum))  # tests set 1, to take the parallel way on small sites
     workers = min(os.cpu_count() or 1, 8)
-    if (len(items) < minimum or workers < 2 or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if len(items) < minimum or workers < 2 or not _can_fork():
         return work(list(items), *args)
     size = -(-len(items) // (workers * 4))
     chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
@@ -44,3 +43,25 @@ def in_parallel(work: Callable[..., list[Result]], items: Sequence[Item], *args:
             return [result for part in pool.map(_run, chunks) for result in part]
     finally:
         _JOB = None
+
+
+def in_child(work: Callable[..., Result], *args: Any) -> Result:
+    """`work(*args)` in a forked process of its own, for a stage whose libraries and passing memory need not
+    stay in this one (the feeds' XML and the reports' workbooks); here, where forking is not safe."""
+    global _JOB
+    if not _can_fork():
+        return work(*args)
+    _JOB = (_alone, (work, *args))
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            return pool.submit(_run, []).result()[0]
+    finally:
+        _JOB = None
+
+
+def _alone(_: list[Any], work: Callable[..., Result], *args: Any) -> list[Result]:
+    return [work(*args)]
+
+
+def _can_fork() -> bool:
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()

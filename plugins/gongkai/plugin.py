@@ -45,12 +45,13 @@ from .pages import (
     catalogues_in_order,
     site_page_entries,
 )
-from .parallel import in_parallel
+from .parallel import in_child, in_parallel
 from .paths import Layout
 from .posters import catalogue_poster, entry_poster, plan_posters, write_posters
 from .problems import format_text
 from .render import OVERRIDES, render, render_template
 from .repocheck import site_links
+from .report import Report
 from .schema import load_schemas
 from .sheet_export import CellTooLong
 from .stages import Stopwatch
@@ -218,19 +219,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             files.append(self._file(spec, config))
         if self.quick is None:  # a quick rebuild leaves these as the last full build wrote them
             with self.clock.stage("feeds, calendars, reports"):
-                outputs: dict[str, bytes] = {}
-                if self.history.available:
-                    outputs |= feed_outputs(self.repository, self.history, config.site_url or "http://localhost/",
-                                            config.use_directory_urls)
-                texts = [e.title for e in self.repository.entries] + [e.l1 for e in self.repository.entries]
-                outputs |= form_assets(self.schemas["entry"].document, texts)
-                outputs |= dashboard_files(self.repository, self.supervision, reports, site_url=config.site_url or "http://localhost/",
-                                           directory_urls=config.use_directory_urls, stamp=self.built)
-                for path, content in outputs.items():  # written now, not held by their File to the end of the build
-                    files.append(File.generated(config, path, abs_src_path=str(write_site_file(site_dir, path, content))))
-                del outputs
-                for path in write_histories(self.history, site_dir, config.use_directory_urls):
-                    files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
+                written = [*in_child(self._write_outputs, config, reports),
+                           *write_histories(self.history, site_dir, config.use_directory_urls)]
+            for path in written:
+                files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
             self._add_downloads(files, config)
             if self.config.search:
                 with self.clock.stage("pagefind"):
@@ -292,6 +284,21 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.config.search:
             self.search_grams.setdefault(searchshards.PAGES, set()).update(searchshards.grams(searchshards.page_text(html)))
         return html
+
+    def _write_outputs(self, config: MkDocsConfig, reports: dict[str, Report]) -> list[str]:
+        """The feeds, calendars, reports and form assets, written into the site folder; their site paths."""
+        assert self.repository is not None and self.supervision is not None
+        site_url = config.site_url or "http://localhost/"
+        outputs: dict[str, bytes] = {}
+        if self.history.available:
+            outputs |= feed_outputs(self.repository, self.history, site_url, config.use_directory_urls)
+        texts = [e.title for e in self.repository.entries] + [e.l1 for e in self.repository.entries]
+        outputs |= form_assets(self.schemas["entry"].document, texts)
+        outputs |= dashboard_files(self.repository, self.supervision, reports, site_url=site_url,
+                                   directory_urls=config.use_directory_urls, stamp=self.built)
+        for path, content in outputs.items():
+            write_site_file(Path(config.site_dir), path, content)
+        return list(outputs)
 
     def _add_downloads(self, files: Files, config: MkDocsConfig) -> None:
         """Downloads and the JSON API, written straight into the site folder (MkDocs then leaves them there)."""
