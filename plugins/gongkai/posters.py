@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import zxingcpp
-
 from .files import write_site_file
 from .linkcheck import PackedScan, PageScan, pack, scan_links_text
 from .model import Repository
@@ -94,6 +92,8 @@ _DARK = bytes.maketrans(b"\x00\xff", b"\x01\x00")
 
 def qr_matrix(text: str) -> list[bytes]:
     """`text` as a QR code, a row of modules (1 dark, 0 light) at a time, without the quiet zone."""
+    import zxingcpp  # here: the workers that draw the posters load it, the build's own process need not
+
     symbol = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=ERROR_LEVEL).to_image(add_quiet_zones=False)
     size, modules = symbol.shape[1], memoryview(symbol).tobytes().translate(_DARK)
     return [modules[y:y + size] for y in range(0, len(modules), size)]
