@@ -231,8 +231,8 @@ def _scan_some(paths: list[Path], scan: Callable[[Path], PageScan], packed: bool
 
 def _scan_all(paths: list[Path], scan: Callable[[Path], PageScan] = scan_page,
               packed: bool = False) -> list[PageScan | PackedScan]:
-    """Scan pages, on every core when there are many; `packed`, the scans come back as two strings each (a
-    catalogue page's links as strings and lists were most of the build's memory at its end)."""
+    """Scan pages, on every core when there are many; `packed`, the scans come back as two strings each
+    instead of a string object and a list or set slot per link and id."""
     return in_parallel(_scan_some, paths, scan, packed, minimum=PARALLEL_FROM)
 
 

@@ -143,7 +143,7 @@ class SheetRows:
         self.columns, self.repo, self.vocabulary = columns, repo, vocabulary
         self._seq = next((i for i, c in enumerate(columns) if c.key == "seq"), None)
         self.known: dict[str, list[Any]] = {}
-        """Entry id -> its cells (序号 as first numbered)."""
+        """Entry id -> its cells (序号 0)."""
         self._cells = cells or self._remembered
         """Where an entry's cells come from: remembered here, or worked out beforehand and kept elsewhere."""
 
