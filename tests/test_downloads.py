@@ -18,12 +18,12 @@ import openpyxl
 import pytest
 
 from conftest import ENTRY, ENTRY_PATH, PROJECT, Repo, mkdocs_build
-from gongkai.downloads import BUNDLE, catalogue_download, domain_download, size_text, write_downloads
+from gongkai.downloads import BUNDLE, _Work, catalogue_download, domain_download, size_text, write_downloads
 from gongkai.loader import parse_text
 from gongkai.model import Entry, Repository
 from gongkai.paths import Layout
 from gongkai.schema import load_schemas
-from gongkai.sheet_export import entry_data, sort_key
+from gongkai.sheet_export import entry_data, json_record, sort_key
 from gongkai.validate import validate
 
 HREF = re.compile(r'<a href="([^"]+)" download>([^<]+)</a>（([^）]+)）')
@@ -189,9 +189,6 @@ def test_the_entries_worked_out_for_the_downloads_wait_in_files_not_in_memory(sa
                                                                               parallel_from: str) -> None:
     """Each entry's JSON text and cells are worked out once for every file that lists it; held in the build's own
     memory while the writers ran, they were the largest part of its peak."""
-    from gongkai.downloads import _Work
-    from gongkai.sheet_export import json_record
-
     monkeypatch.setenv("GONGKAI_PARALLEL_FROM", parallel_from)  # forked workers, and the same work in this process
     work = _Work(sample, load_schemas(PROJECT / "schema")["entry"], tmp_path / "site", dt.datetime(2024, 3, 1))
     texts = sum(len(json_record(e).encode("utf-8")) for e in sample.entries)
