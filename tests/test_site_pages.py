@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ENTRY, ENTRY_PATH, PROJECT, Repo, mkdocs_build
 from gongkai.paths import Layout
+from gongkai.sitepages import link_targets
 from gongkai.validate import validate
 
 
@@ -153,6 +157,43 @@ def test_a_docs_page_colliding_with_a_generated_page_fails(site_repo: Repo, tmp_
     proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode != 0
     assert "docs/index.md 与自动生成的页面重名" in proc.stderr
+
+
+OWN_FILES = "test-xian/shehui-jiuzhu/zuidi-shenghuo-baozhang/"
+
+
+def test_a_hand_written_page_may_link_to_an_entrys_poster_and_history_file(site_repo: Repo, tmp_path: Path) -> None:
+    """MkDocs is told of the history files and posters a hand-written page names, and of no others."""
+    site_repo.write("docs/about.md", f"# 关于\n\n[海报]({OWN_FILES}poster.html)、[变更记录](./{OWN_FILES}history.json#top)\n")
+    code = ("import json, sys\n"
+            "from mkdocs.commands.build import build\n"
+            "from mkdocs.config import load_config\n"
+            "config = load_config(sys.argv[1], site_dir=sys.argv[2], strict=True)\n"
+            "build(config)\n"
+            "print(json.dumps(sorted(f.src_uri for f in config.plugins['gongkai'].files\n"
+            "                        if f.src_uri.endswith(('history.json', 'poster.html')))))\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(site_repo.root / "mkdocs.yml"), str(tmp_path / "site")],
+                          capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1]) == [f"{OWN_FILES}history.json", f"{OWN_FILES}poster.html"]
+    assert (tmp_path / "site/test-xian/poster.html").is_file(), "the catalogue's poster is written, not told to MkDocs"
+
+    site_repo.write("docs/about.md", f"# 关于\n\n[海报]({OWN_FILES}no-poster.html)\n")
+    proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode != 0 and "no-poster.html" in proc.stderr, "MkDocs checks such links"
+
+
+def test_a_docs_file_colliding_with_a_generated_file_fails(site_repo: Repo, tmp_path: Path) -> None:
+    site_repo.write(f"docs/{OWN_FILES}history.json", "{}\n")
+    proc = mkdocs_build(site_repo.root / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode != 0
+    assert f"docs/{OWN_FILES}history.json 与自动生成的文件重名" in proc.stderr
+
+
+def test_link_targets_are_read_loosely_from_the_markdown() -> None:
+    targets = link_targets({"guide/page.md": "见[海报](../a/poster.html#top)、<img src=\"/b/%E5%9B%BE.png?v=1\">和 [x]: c.json"})
+    assert {"a/poster.html", "b/图.png", "guide/c.json"} <= targets
+    assert "a/poster.html#top" not in targets and "guide/../a/poster.html" not in targets
 
 
 def test_field_reference_is_generated_from_the_schema(sample_site: Path) -> None:

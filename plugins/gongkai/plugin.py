@@ -54,6 +54,7 @@ from .repocheck import site_links
 from .report import Report
 from .schema import load_schemas
 from .sheet_export import CellTooLong
+from .sitepages import link_targets
 from .stages import Stopwatch
 from .supervision import EntryCheck, Supervision, department_slugs, supervise
 from .urlcheck import read_results
@@ -206,6 +207,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             log.info("gongkai: 只重新生成改动涉及的 %d 个页面（%d 个事项有改动）；搜索索引、链接检查和报表在下次完整构建时更新",
                      len(specs), len(self.quick))
         pour = self.config.fast_pages and self.quick is None
+        named = link_targets({f.src_uri: f.content_string for f in files.documentation_pages()})
         for spec in specs:
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"docs/{spec.src_uri} 与自动生成的页面重名。请把这个手写页面改名或移到其他文件夹。")
@@ -219,10 +221,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             files.append(self._file(spec, config))
         if self.quick is None:  # a quick rebuild leaves these as the last full build wrote them
             with self.clock.stage("feeds, calendars, reports"):
-                written = [*in_child(self._write_outputs, config, reports),
-                           *write_histories(self.history, site_dir, config.use_directory_urls)]
-            for path in written:
-                files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
+                outputs = in_child(self._write_outputs, config, reports)
+                histories = write_histories(self.history, site_dir, config.use_directory_urls)
+            self._add_written(files, config, outputs)
+            self._add_written(files, config, histories, named=named)
             self._add_downloads(files, config)
             if self.config.search:
                 with self.clock.stage("pagefind"):
@@ -232,9 +234,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             with self.clock.stage("posters"):
                 planned = plan_posters(self.repository, self.schemas, config.use_directory_urls, self.quick)
                 made = write_posters(planned, site_dir, site_url=config.site_url or "", stamp=self.built, schemas=self.schemas)
-            for path, scan in made.items():
-                files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
-                self.scanned[path] = scan
+            self._add_written(files, config, list(made), named=named)
+            self.scanned.update(made)
         self.linked = site_page_entries(self.repository)
         for page in self.repository.site_pages.values():
             own = files.get_file_from_path(page.path)
@@ -312,10 +313,19 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.offers = page_offers(self.repository, sizes)
             sizes |= write_api(self.repository, self.history, self.schemas, site_dir, site_url=config.site_url or "http://localhost/",
                                directory_urls=config.use_directory_urls, built=self.built)
-        for path in sizes:
-            if files.get_file_from_path(path) is not None:
-                raise PluginError(f"docs/{path} 与自动生成的下载文件或数据接口文件重名。请把这个手写文件改名或移到其他文件夹。")
-            files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
+        self._add_written(files, config, list(sizes))
+
+    @staticmethod
+    def _add_written(files: Files, config: MkDocsConfig, paths: list[str], named: set[str] | None = None) -> None:
+        """Files the build wrote into the site folder, told to MkDocs: all of them, or only those a hand-written page
+        names (`named`), so that its link validation accepts such a link; 10,000 entries' history files and posters
+        as MkDocs Files took 15 MB and a second. A hand-written file of the same path would replace ours unseen."""
+        site_dir = Path(config.site_dir)
+        for path in paths:
+            if path in files.src_uris:
+                raise PluginError(f"docs/{path} 与自动生成的文件重名。请把这个手写文件改名或移到其他文件夹。")
+            if named is None or path in named:
+                files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
 
     def _render(self, spec: PageSpec, page: Page, config: MkDocsConfig) -> str:
         entry = spec.context.get("entry")

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import posixpath
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from .loader import parse_text
 from .model import SitePage
@@ -28,6 +30,7 @@ from .problems import JsonPath, Problem
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_TOKEN = re.compile(r"[^\s()\[\]<>\"'`]+")
 
 
 def read_site_pages(layout: Layout, entry_ids: set[str]) -> tuple[list[SitePage], list[Problem]]:
@@ -83,3 +86,17 @@ def _check_meta(meta: dict[str, Any], rel: str, positions: Positions, entry_ids:
         except ValueError:
             report(("date",), "date（发布日期）", f"“{date}”不是有效日期，请写成 YYYY-MM-DD，例如 2024-03-01。")
     return problems
+
+
+def link_targets(texts: dict[str, str]) -> set[str]:
+    """Every docs/-relative path the Markdown of these pages (docs/-relative path -> text) could link to, read
+    loosely: any run of characters a link's target is made of, resolved against the page's folder. A generated
+    file not among them is left out of MkDocs' files, as no page's link needs MkDocs to know it."""
+    found: set[str] = set()
+    for src, text in texts.items():
+        folder = posixpath.dirname(src)
+        for token in _TOKEN.findall(text):
+            target = unquote(token.split("#", 1)[0].split("?", 1)[0])
+            if target:
+                found.add(posixpath.normpath(target[1:] if target.startswith("/") else posixpath.join(folder, target)))
+    return found
