@@ -96,9 +96,9 @@ def test_a_site_without_directory_urls_links_its_history_files_and_indexes_its_e
     assert sum(language["page_count"] for language in entry["languages"].values()) == 1
 
 
-def test_the_build_leaves_pinyin_to_workers_and_gets_the_slugs_pypinyin_gives(tmp_path: Path) -> None:
+def test_the_build_leaves_pinyin_to_a_python_of_its_own_and_gets_the_slugs_pypinyin_gives(tmp_path: Path) -> None:
     """pypinyin's dictionaries (57 MB) would stay in the build and in every worker forked after it; the build
-    asks workers for the syllables, and the department slugs and the form's pinyin table come out the same."""
+    asks another Python for the syllables, and the department slugs and the form's pinyin table come out the same."""
     from pypinyin import lazy_pinyin
 
     from gongkai.paths import Layout, slugify

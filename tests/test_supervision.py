@@ -308,7 +308,7 @@ def test_department_slugs_are_worked_out_once_for_the_same_names(monkeypatch: py
     names = ["测试县缓存民政局", "测试县缓存财政局"]
     first = department_slugs(names)
     assert sorted(first) == sorted(names) and len(set(first.values())) == 2
-    monkeypatch.setattr(supervision, "in_workers", lambda texts: pytest.fail(f"pinyin asked again for {texts}"))
+    monkeypatch.setattr(supervision, "in_new_process", lambda texts: pytest.fail(f"pinyin asked again for {texts}"))
     again = department_slugs(list(reversed(names)))
     assert again == first
     again[names[0]] = "changed"

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from .pinyin import in_workers
+from .pinyin import in_new_process
 
 
 def _common_characters() -> list[str]:
@@ -27,7 +27,7 @@ def pinyin_table(texts: Iterable[str]) -> dict[str, str]:
     for text in texts:
         chars.update(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
     ordered = sorted(chars)
-    return {char: "".join(words) for char, words in zip(ordered, in_workers(ordered), strict=True)}
+    return {char: "".join(words) for char, words in zip(ordered, in_new_process(ordered), strict=True)}
 
 
 def form_assets(schema: dict[str, Any], texts: Iterable[str]) -> dict[str, bytes]:
