@@ -129,6 +129,18 @@ def test_history_json_next_to_each_entry_page(history_repo: Repo, tmp_path: Path
     assert removed["removed"] is True
 
 
+def test_versions_read_a_few_at_a_time_give_the_history_read_at_once(history_repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongkai import history as module
+
+    schema = load_schemas(history_repo.root / "schema")["entry"]
+    at_once = read_history(history_repo.root, schema)
+    monkeypatch.setattr(module, "BLOBS_AT_ONCE", 1)
+    batched = read_history(history_repo.root, schema)
+    assert list(batched.entries) == list(at_once.entries) and len(at_once.entries) >= 3
+    assert [module.as_data(h) for h in batched.entries.values()] == [module.as_data(h) for h in at_once.entries.values()]
+    assert any(change.fields for h in at_once.entries.values() for change in h.changes), "field changes are compared"
+
+
 @pytest.mark.parametrize("directory_urls", [True, False])
 def test_history_files_written_by_workers_are_those_written_here(history_repo: Repo, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch, directory_urls: bool) -> None:
