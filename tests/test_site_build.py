@@ -133,20 +133,25 @@ def test_generated_pages_and_files_let_go_of_their_content_once_written(site_rep
             "from mkdocs.commands.build import build\n"
             "from mkdocs.config import load_config\n"
             "config = load_config(sys.argv[1], site_dir=sys.argv[2])\n"
+            "config.plugins.on_startup(command='build', dirty=False)\n"
             "build(config)\n"
             "plugin = config.plugins['gongkai']\n"
             "print(json.dumps([f.src_uri for f in plugin.files if not f.is_documentation_page() and f._content is not None]))\n"
             "print(json.dumps({f.src_uri: f.page.content is not None for f in plugin.files.documentation_pages() if f.page}))\n"
             "import gc\n"
             "from mkdocs.structure.files import File\n"
+            "gc.unfreeze()  # the build froze the model and the history out of the collector's sight\n"
             "gc.collect()\n"
-            "print(json.dumps([len(plugin.bulk), sum(isinstance(o, File) for o in gc.get_objects()), len(plugin.files)]))\n"
+            "print(json.dumps([sum(bool(s) for s in plugin.shells.values()), sum(isinstance(o, File) for o in gc.get_objects()),\n"
+            "                  len(plugin.files)]))\n"
+            "print(json.dumps([len(plugin.bulk), sum(bool(s.context) for s in plugin.specs.values()), len(plugin.history.entries)]))\n"
             "print(json.dumps([m for m in ('feedgen', 'lxml', 'icalendar', 'xlsxwriter', 'zxingcpp') if m in sys.modules]))\n")
     forking = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GONGKAI_PARALLEL_FROM": "1"}  # as a county's site is built
     proc = subprocess.run([sys.executable, "-c", code, str(site_repo.root / "mkdocs.yml"), str(tmp_path / "site")],
                           capture_output=True, text=True, check=False, env=forking)
     assert proc.returncode == 0, proc.stderr
-    held, kept, (poured, made, known), loaded = map(json.loads, proc.stdout.splitlines()[-4:])
+    held, kept, (poured, made, known), after, loaded = map(json.loads, proc.stdout.splitlines()[-5:])
+    assert after == [0, 0, 0], "once the pages are written, the build lets go of what only they needed"
     assert loaded == [], "the feeds, calendars, workbooks and posters are made in processes of their own, with their libraries"
     assert held == [], "generated files are written into the site folder, not held in memory"
     assert poured > 0 and made == known, "a poured page's File is made as it is poured, and not kept"

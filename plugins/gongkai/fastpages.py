@@ -65,18 +65,28 @@ def shell_of(output: str, content: str, title: str, canonical: str, url: str) ->
 _URL_BLOCK = re.compile(r"[ \t]*<url>\s*<loc>(?P<loc>[^<]*)</loc>.*?</url>\n?", re.S)
 
 
-def add_to_sitemap(site_dir: Path, prototype_url: str, urls: list[str]) -> None:
-    """List the poured pages in sitemap.xml (and its .gz) like the prototype MkDocs listed."""
+def add_to_sitemap(site_dir: Path, poured: dict[str, list[str]]) -> None:
+    """List the poured pages in sitemap.xml (and its .gz), each group after its prototype (prototype URL -> the
+    group's URLs) and like MkDocs listed it. Written a piece at a time: a province's sitemap is tens of MB,
+    and it and its new text held at once were the peak of the build's last stages."""
     sitemap = site_dir / "sitemap.xml"
-    if not sitemap.is_file() or not urls:
+    wanted = {str(escape(url)): urls for url, urls in poured.items() if urls}
+    if not sitemap.is_file() or not wanted:
         return
     text = sitemap.read_text(encoding="utf-8")
-    block = next((m for m in _URL_BLOCK.finditer(text) if m.group("loc") == str(escape(prototype_url))), None)
-    if block is None:
-        return
-    template = block.group(0)
-    added = "".join(template.replace(f"<loc>{block.group('loc')}</loc>", f"<loc>{escape(u)}</loc>", 1) for u in urls)
-    text = text[: block.end()] + added + text[block.end():]
-    sitemap.write_text(text, encoding="utf-8")
-    with open(site_dir / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as stream:
-        stream.write(text.encode("utf-8"))
+    with (open(sitemap, "w", encoding="utf-8", newline="") as plain, open(site_dir / "sitemap.xml.gz", "wb") as raw,
+          gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as packed):
+        def put(piece: str) -> None:
+            plain.write(piece)
+            packed.write(piece.encode("utf-8"))
+
+        done = 0
+        for block in _URL_BLOCK.finditer(text):
+            urls = wanted.pop(block.group("loc"), None)
+            if urls is None:
+                continue
+            put(text[done:block.end()])
+            done, template, loc = block.end(), block.group(0), f"<loc>{block.group('loc')}</loc>"
+            for url in urls:
+                put(template.replace(loc, f"<loc>{escape(url)}</loc>", 1))
+        put(text[done:])

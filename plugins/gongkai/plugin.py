@@ -109,6 +109,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.previous: Repository | None = None
         """`mkdocs serve`: the last build's model, its history and the commit it was read at, kept across rebuilds."""
         self.history_at = ""
+        self.history_due: str | None = None
+        """The commit whose history on_files is to read ('' for a build: whatever is checked out), or None."""
         self.quick: set[str] | None = None
         """The entries a `mkdocs serve --dirty` rebuild regenerates the pages of; None builds everything."""
         self.final_site = ""
@@ -156,20 +158,14 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             gc.freeze()  # the model lives to the end: the collections while history and pages are made need not walk it
         self.quick = rebuild.changed_entries(self.previous, self.repository) if self.command == "serve" and self.dirty else None
         self.schemas = load_schemas(self.layout.schema)
+        self.history_due = None
         if self.config.history:
             at = head_commit(self.layout.root) if self.command == "serve" else ""
             if not at or at != self.history_at:
                 self.quick = None  # a new commit: the history pages change too
-                try:
-                    with self.clock.stage("history"):
-                        self.history = read_history(self.layout.root, self.schemas["entry"])
-                except HistoryError as exc:
-                    raise PluginError(f"无法读取变更记录，构建已取消：{exc}") from exc
-                self.history_at = at
+                self.history_due = at  # read in on_files, after the downloads
         else:
             self.history = NO_HISTORY
-        if self.command == "build":
-            gc.freeze()  # and so does the history
         log.info("gongkai: %d 个领域，%d 个目录，%d 个事项", len(self.repository.domains),
                  len(self.repository.catalogues), len(self.repository.entries))
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
@@ -191,6 +187,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             return files
         site_dir = Path(config.site_dir)
         assert self.supervision is not None
+        if self.quick is None:  # a quick rebuild leaves these as the last full build wrote them
+            self._add_downloads(files, config)
+        if self.history_due is not None:
+            self._read_history(self.history_due)
         county = next((c.government for c in catalogues_in_order(self.repository) if not c.parent), config.site_name)
         scopes = None
         if self.quick is not None:
@@ -225,7 +225,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 histories = write_histories(self.history, site_dir, config.use_directory_urls)
             self._add_written(files, config, outputs)
             self._add_written(files, config, histories, named=named)
-            self._add_downloads(files, config)
+            self._add_api(files, config)
             if self.config.search:
                 with self.clock.stage("pagefind"):
                     self.search_head = self._site_bundle(config)
@@ -302,17 +302,35 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         return list(outputs)
 
     def _add_downloads(self, files: Files, config: MkDocsConfig) -> None:
-        """Downloads and the JSON API, written straight into the site folder (MkDocs then leaves them there)."""
+        """The downloads, written straight into the site folder (MkDocs then leaves them there). They come before
+        the history is read: their writers fork from this process, and a workbook of 10,000 entries grows one by
+        25 MB, which on top of the history and the pages was the build's largest process."""
         assert self.repository is not None and self.layout is not None
-        site_dir = Path(config.site_dir)
-        with self.clock.stage("downloads and API"):
+        with self.clock.stage("downloads"):
             try:
-                sizes = write_downloads(self.repository, self.schemas["entry"], site_dir, self.built)
+                sizes = write_downloads(self.repository, self.schemas["entry"], Path(config.site_dir), self.built)
             except CellTooLong as exc:
                 raise PluginError(f"无法生成 Excel 下载文件，构建已取消：\n{format_text([exc.problem(self.layout.root)])}") from exc
             self.offers = page_offers(self.repository, sizes)
-            sizes |= write_api(self.repository, self.history, self.schemas, site_dir, site_url=config.site_url or "http://localhost/",
-                               directory_urls=config.use_directory_urls, built=self.built)
+        self._add_written(files, config, list(sizes))
+
+    def _read_history(self, at: str) -> None:
+        assert self.layout is not None
+        try:
+            with self.clock.stage("history"):
+                self.history = read_history(self.layout.root, self.schemas["entry"])
+        except HistoryError as exc:
+            raise PluginError(f"无法读取变更记录，构建已取消：{exc}") from exc
+        self.history_at = at
+        if self.command == "build":
+            gc.freeze()  # the history lives to the end, as the model does
+
+    def _add_api(self, files: Files, config: MkDocsConfig) -> None:
+        assert self.repository is not None
+        with self.clock.stage("API"):
+            sizes = write_api(self.repository, self.history, self.schemas, Path(config.site_dir),
+                              site_url=config.site_url or "http://localhost/", directory_urls=config.use_directory_urls,
+                              built=self.built)
         self._add_written(files, config, list(sizes))
 
     @staticmethod
@@ -408,10 +426,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                     urls.setdefault(pour_group(self.bulk[index]), []).append(canonical)
             for catalogue, packed in grams.items():
                 self.poured_grams.setdefault(catalogue, []).append(packed)
+        listed: dict[str, list[str]] = {}
         for src, group in self.prototypes.items():
             prototype = self.files.get_file_from_path(src)
             if prototype is not None and prototype.page is not None and prototype.page.canonical_url:
-                add_to_sitemap(site_dir, prototype.page.canonical_url, urls.get(group, []))
+                listed[prototype.page.canonical_url] = urls.get(group, [])
+        add_to_sitemap(site_dir, listed)
 
     def _pour_some(self, indices: list[int], config: MkDocsConfig) -> list[tuple[list[tuple[int, str, linkcheck.PageScan | linkcheck.PackedScan, str]],
                                                                                   dict[str, searchshards.PackedGrams]]]:
@@ -438,6 +458,15 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             done.append((index, file.dest_uri, linkcheck.pack(own, shared=frame),
                          page.canonical_url or ""))
         return [(done, {catalogue: searchshards.pack(found) for catalogue, found in grams.items()})]
+
+    def _let_go(self) -> None:
+        """What only the pages needed (the history, the checks, the reports in the pages' contexts), once a build
+        has written them all: the search index and the link check then grow into that memory, not beyond it.
+        `mkdocs serve` keeps them for its next rebuild."""
+        for spec in self.specs.values():
+            spec.context.clear()
+        self.bulk.clear()
+        self.history, self.supervision, self.checks = NO_HISTORY, None, {}
 
     def _site_bundle(self, config: MkDocsConfig) -> dict[str, Any]:
         """The site-wide bundle (the script and the WebAssembly), built before the pages so that the search page
@@ -498,6 +527,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.bulk:
             with self.clock.stage("entry pages into the shell"):
                 self._pour(config)
+        if self.command == "build":
+            self._let_go()
         if self.config.search and self.quick is None:
             try:
                 with self.clock.stage("pagefind"):
