@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from gongkai.parallel import in_child
+from gongkai.parallel import in_child, in_parallel
 
 
 def _where(number: int) -> tuple[int, int, bool]:
@@ -46,3 +46,21 @@ def test_a_stage_runs_here_while_other_threads_run() -> None:
 def test_a_stage_that_fails_in_its_process_fails_here() -> None:
     with pytest.raises(ValueError, match="坏数据"):
         in_child(_fails)
+
+
+_NEEDED = {}
+
+
+def _look_up(keys: list[int]) -> list[tuple[int, str]]:
+    return [(os.getpid(), _NEEDED[key]) for key in keys]
+
+
+@pytest.mark.parametrize("parallel_from", ["1", "1000000"])
+def test_what_only_the_workers_need_can_go_here_once_they_have_it(parallel_from: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGKAI_PARALLEL_FROM", parallel_from)
+    monkeypatch.setattr(sys.modules[__name__], "_NEEDED", {n: f"第{n}项" for n in range(40)})
+    results = in_parallel(_look_up, list(range(40)), forked=_NEEDED.clear)
+    assert [text for _, text in results] == [f"第{n}项" for n in range(40)]
+    assert _NEEDED == {}, "let go of here"
+    assert ({pid for pid, _ in results} != {os.getpid()}) == (parallel_from == "1" and (os.cpu_count() or 1) > 1)
+

@@ -28,19 +28,28 @@ def _run(chunk: list[Any]) -> list[Any]:
     return work(chunk, *args)
 
 
-def in_parallel(work: Callable[..., list[Result]], items: Sequence[Item], *args: Any, minimum: int = 200) -> list[Result]:
-    """`work(chunk, *args)` over chunks of `items`, results in the order of the items."""
+def in_parallel(work: Callable[..., list[Result]], items: Sequence[Item], *args: Any, minimum: int = 200,
+                forked: Callable[[], object] | None = None) -> list[Result]:
+    """`work(chunk, *args)` over chunks of `items`, results in the order of the items. `forked` is called here
+    as soon as every worker has its copy of this process (after the work, where it runs here), to let go of
+    what only the work needs while the results come in."""
     global _JOB
     minimum = int(os.environ.get("GONGKAI_PARALLEL_FROM", minimum))  # tests set 1, to take the parallel way on small sites
     workers = min(os.cpu_count() or 1, 8)
     if len(items) < minimum or workers < 2 or not _can_fork():
-        return work(list(items), *args)
+        results = work(list(items), *args)
+        if forked is not None:
+            forked()
+        return results
     size = -(-len(items) // (workers * 4))
     chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
     _JOB = (work, args)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [result for part in pool.map(_run, chunks) for result in part]
+            parts = pool.map(_run, chunks)  # a fork pool starts all its workers at the first task
+            if forked is not None:
+                forked()
+            return [result for part in parts for result in part]
     finally:
         _JOB = None
 

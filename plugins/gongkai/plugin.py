@@ -419,7 +419,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 mkdocs_build._build_page(page, config, self.files.documentation_pages(), self.nav, self.env)
                 if page.canonical_url:
                     urls.setdefault(pour_group(spec), []).append(page.canonical_url)
-        for done, grams in in_parallel(self._pour_some, poured, config):  # order kept: the sitemap's
+        let_go = self._let_go if self.command == "build" else None
+        for done, grams in in_parallel(self._pour_some, poured, config, forked=let_go):  # order kept: the sitemap's
             for index, dest, scan, canonical in done:
                 self.scanned[dest] = scan
                 if canonical:
@@ -460,12 +461,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         return [(done, {catalogue: searchshards.pack(found) for catalogue, found in grams.items()})]
 
     def _let_go(self) -> None:
-        """What only the pages needed (the history, the checks, the reports in the pages' contexts), once a build
-        has written them all: the search index and the link check then grow into that memory, not beyond it.
-        `mkdocs serve` keeps them for its next rebuild."""
+        """What only the pages need (the history, the checks, the reports in the pages' contexts), once the theme
+        has rendered its pages and the workers that pour the others have their copy: the poured pages' link scans,
+        the search index and the link check then grow into that memory, not beyond it. `mkdocs serve` keeps them
+        for its next rebuild."""
         for spec in self.specs.values():
             spec.context.clear()
-        self.bulk.clear()
         self.history, self.supervision, self.checks = NO_HISTORY, None, {}
 
     def _site_bundle(self, config: MkDocsConfig) -> dict[str, Any]:
@@ -528,7 +529,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             with self.clock.stage("entry pages into the shell"):
                 self._pour(config)
         if self.command == "build":
-            self._let_go()
+            self._let_go()  # here too where nothing was poured
+        self.bulk.clear()
         if self.config.search and self.quick is None:
             try:
                 with self.clock.stage("pagefind"):
