@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,6 +148,15 @@ def mkdocs_build(config_file: Path, site: Path) -> subprocess.CompletedProcess[s
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(site)],
         capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+
+
+def build_watched(code: str, config_file: Path, site: Path, **env: str) -> list[Any]:
+    """`code` in a new Python with the config file and the site folder as its arguments: a build run there
+    (mkdocs.commands.build) whose plugin and files the code looks into; what it printed, a JSON value a line."""
+    proc = subprocess.run([sys.executable, "-c", code, str(config_file), str(site)], capture_output=True, text=True,
+                          check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(line) for line in proc.stdout.splitlines()]
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ENTRY, ENTRY_PATH, PROJECT, Repo, mkdocs_build
+from conftest import ENTRY, ENTRY_PATH, PROJECT, Repo, build_watched, mkdocs_build
 
 
 def test_bad_data_fails_the_build_with_the_validator_messages(repo: Repo, tmp_path: Path) -> None:
@@ -146,11 +146,9 @@ def test_generated_pages_and_files_let_go_of_their_content_once_written(site_rep
             "                  len(plugin.files)]))\n"
             "print(json.dumps([len(plugin.bulk), sum(bool(s.context) for s in plugin.specs.values()), len(plugin.history.entries)]))\n"
             "print(json.dumps([m for m in ('feedgen', 'lxml', 'icalendar', 'xlsxwriter', 'zxingcpp') if m in sys.modules]))\n")
-    forking = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GONGKAI_PARALLEL_FROM": "1"}  # as a county's site is built
-    proc = subprocess.run([sys.executable, "-c", code, str(site_repo.root / "mkdocs.yml"), str(tmp_path / "site")],
-                          capture_output=True, text=True, check=False, env=forking)
-    assert proc.returncode == 0, proc.stderr
-    held, kept, (poured, made, known), after, loaded = map(json.loads, proc.stdout.splitlines()[-5:])
+    forking = {"GONGKAI_PARALLEL_FROM": "1"}  # as a county's site is built
+    held, kept, (poured, made, known), after, loaded = build_watched(code, site_repo.root / "mkdocs.yml", tmp_path / "site",
+                                                                     **forking)[-5:]
     assert after == [0, 0, 0], "once the pages are written, the build lets go of what only they needed"
     assert loaded == [], "the feeds, calendars, workbooks and posters are made in processes of their own, with their libraries"
     assert held == [], "generated files are written into the site folder, not held in memory"
@@ -176,10 +174,7 @@ def test_generated_pages_get_their_content_only_when_the_theme_renders_them(site
             "steps._build_page = first\n"
             "steps.build(load_config(sys.argv[1], site_dir=sys.argv[2]))\n"
             "print(json.dumps(held))\n")
-    proc = subprocess.run([sys.executable, "-c", code, str(site_repo.root / "mkdocs.yml"), str(tmp_path / "site")],
-                          capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert proc.returncode == 0, proc.stderr
-    held = json.loads(proc.stdout.splitlines()[-1])
+    held = build_watched(code, site_repo.root / "mkdocs.yml", tmp_path / "site")[-1]
     assert held["about.md"] > 0, "a hand-written page is read as MkDocs reads it"
     generated = [src for src in held if src.startswith(("test-xian/", "catalogues/", "domains/"))]
     assert len(generated) >= 3 and not any(held[src] for src in generated), held

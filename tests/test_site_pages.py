@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ENTRY, ENTRY_PATH, PROJECT, Repo, mkdocs_build
+from conftest import ENTRY, ENTRY_PATH, PROJECT, Repo, build_watched, mkdocs_build
 from gongkai.paths import Layout
 from gongkai.sitepages import link_targets
 from gongkai.validate import validate
@@ -172,10 +169,8 @@ def test_a_hand_written_page_may_link_to_an_entrys_poster_and_history_file(site_
             "build(config)\n"
             "print(json.dumps(sorted(f.src_uri for f in config.plugins['gongkai'].files\n"
             "                        if f.src_uri.endswith(('history.json', 'poster.html')))))\n")
-    proc = subprocess.run([sys.executable, "-c", code, str(site_repo.root / "mkdocs.yml"), str(tmp_path / "site")],
-                          capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout.splitlines()[-1]) == [f"{OWN_FILES}history.json", f"{OWN_FILES}poster.html"]
+    told = build_watched(code, site_repo.root / "mkdocs.yml", tmp_path / "site")[-1]
+    assert told == [f"{OWN_FILES}history.json", f"{OWN_FILES}poster.html"]
     assert (tmp_path / "site/test-xian/poster.html").is_file(), "the catalogue's poster is written, not told to MkDocs"
 
     site_repo.write("docs/about.md", f"# 关于\n\n[海报]({OWN_FILES}no-poster.html)\n")
