@@ -63,4 +63,3 @@ def test_what_only_the_workers_need_can_go_here_once_they_have_it(parallel_from:
     assert [text for _, text in results] == [f"第{n}项" for n in range(40)]
     assert _NEEDED == {}, "let go of here"
     assert ({pid for pid, _ in results} != {os.getpid()}) == (parallel_from == "1" and (os.cpu_count() or 1) > 1)
-

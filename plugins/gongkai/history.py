@@ -188,7 +188,7 @@ def _batches(tracks: list[_Track]) -> Iterator[list[_Track]]:
     blobs = 0
     for track in tracks:
         batch.append(track)
-        blobs += len(track.versions) if len(track.versions) > 1 else 0
+        blobs += sum(1 for _ in track.blobs_needed())
         if blobs >= BLOBS_AT_ONCE:
             yield batch
             batch, blobs = [], 0
